@@ -1,0 +1,1 @@
+"""Loaders: bring OpenAlex data (live API pages, snapshot files) into the project."""
