@@ -1,0 +1,396 @@
+"""Start, stop and inspect a local Neo4j Community 5.26 server, without Docker.
+
+Why: tests and development need a *real* Neo4j, and Docker is not on every machine.
+Maven resolves the server's jars once (``graph/neo4j/pom.xml``, cached in ``~/.m2`` and
+``<TIES_HOME>/neo4j/lib``); Java 17 runs ``org.neo4j.server.CommunityEntryPoint``
+detached, on 127.0.0.1, with auth on and a generated password. Everything the server
+writes lives under ``<TIES_HOME>/neo4j``; ``connection.json`` there (mode 0600) tells
+``ties`` where the server is and how to log in.
+
+Example
+-------
+>>> info = start(Path(".ties"))          # doctest: +SKIP
+>>> info["uri"]                           # doctest: +SKIP
+'bolt://127.0.0.1:7687'
+>>> stop(Path(".ties"))["stopped"]        # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from string import Template
+
+from ties.errors import ConfigError, ServiceUnavailable
+
+__all__ = ["local_connection", "start", "status", "stop", "server_dir"]
+
+SPEC_DIR = Path(__file__).with_name("neo4j")
+POM = SPEC_DIR / "pom.xml"
+CONF_TEMPLATE = SPEC_DIR / "neo4j.conf.template"
+JVM_OPTIONS = SPEC_DIR / "jvm.options"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+DEFAULT_PORT = 7687
+USER = "neo4j"
+START_TIMEOUT = 90.0
+STOP_TIMEOUT = 30.0
+
+Progress = Callable[[str], None]
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def server_dir(home: Path) -> Path:
+    """The folder holding jars, conf, data, logs and connection.json."""
+    return Path(home) / "neo4j"
+
+
+def _connection_file(home: Path) -> Path:
+    return server_dir(home) / "connection.json"
+
+
+def _read_connection(home: Path) -> dict | None:
+    path = _connection_file(home)
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: unreadable ({exc}); delete it and the data folder") from exc
+
+
+def _write_connection(home: Path, info: dict) -> None:
+    """Write connection.json readable by the owner only: it holds the password."""
+    path = _connection_file(home)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(info, fh, indent=2)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+# -- processes ---------------------------------------------------------------------------
+
+
+def _alive(pid: int | None) -> bool:
+    """True when ``pid`` runs and is not a zombie (a zombie still answers kill(pid, 0))."""
+    if not pid:
+        return False
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap it if it is our own child that exited
+    except ChildProcessError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def _is_our_server(pid: int, home: Path) -> bool:
+    """The process runs our entry point with our conf dir: never kill a stranger."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    conf = f"--config-dir={(server_dir(home) / 'conf').resolve()}".encode()
+    return ENTRY_POINT.encode() in args and conf in args
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        import psutil
+
+        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+    except Exception:  # noqa: BLE001 - memory is informative only
+        return None
+
+
+def _running_pid(home: Path, info: dict | None) -> int | None:
+    pid = (info or {}).get("pid")
+    if pid and _alive(pid) and _is_our_server(pid, home):
+        return pid
+    return None
+
+
+# -- prerequisites -----------------------------------------------------------------------
+
+
+def _java() -> str:
+    """Path of a Java 17+ runtime (JAVA_HOME first), or a ConfigError saying how to install."""
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    hint = "install it with: apt-get install openjdk-17-jre-headless"
+    if not java or not Path(java).exists():
+        raise ConfigError(f"Java 17 not found (needed by the local Neo4j server); {hint}")
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', out)
+    major = int(match.group(1)) if match else 0
+    major = int(match.group(2)) if major == 1 and match and match.group(2) else major
+    if major < 17:
+        raise ConfigError(f"{java} is Java {major or '?'}; Neo4j 5.26 needs Java 17; {hint}")
+    return java
+
+
+def _jars_stamp() -> str:
+    return hashlib.sha256(POM.read_bytes()).hexdigest()[:16]
+
+
+def resolve_jars(home: Path, progress: Progress = _say) -> Path:
+    """Copy the server's jars into ``<home>/neo4j/lib`` with Maven; reuse them later.
+
+    A stamp file records the pom's hash, so editing the version re-resolves.
+    """
+    lib = server_dir(home) / "lib"
+    stamp = lib / ".pom-sha256"
+    if stamp.is_file() and stamp.read_text().strip() == _jars_stamp():
+        return lib
+    mvn = shutil.which("mvn")
+    if not mvn:
+        raise ConfigError("Maven not found (needed to fetch Neo4j's jars); "
+                          "install it with: apt-get install maven")
+    progress(f"Resolving Neo4j jars with Maven into {lib} (first time: ~125 MB) ...")
+    tmp = lib.with_name("lib.partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    cmd = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
+           f"-DoutputDirectory={tmp}", "-DincludeScope=runtime"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = [x for x in (done.stdout + done.stderr).splitlines() if "ERROR" in x]
+        raise ServiceUnavailable(f"Maven could not resolve {POM}: "
+                                 f"{lines[0] if lines else 'exit ' + str(done.returncode)}")
+    shutil.rmtree(lib, ignore_errors=True)
+    tmp.rename(lib)
+    stamp.write_text(_jars_stamp())
+    return lib
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(requested: int | None = None) -> int:
+    """``requested`` (or TIES_NEO4J_PORT) if free, else 7687 if free, else any free port."""
+    env = os.environ.get("TIES_NEO4J_PORT")
+    if requested is None and env:
+        if not env.isdigit():
+            raise ConfigError(f"TIES_NEO4J_PORT={env!r} is not a port number")
+        requested = int(env)
+    if requested is not None:
+        if not _port_free(requested):
+            raise ConfigError(f"port {requested} on 127.0.0.1 is busy; choose another "
+                              "with --port or TIES_NEO4J_PORT")
+        return requested
+    if _port_free(DEFAULT_PORT):
+        return DEFAULT_PORT
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# -- configuration and password ----------------------------------------------------------
+
+
+def write_conf(home: Path, port: int) -> Path:
+    """Render neo4j.conf from the template into ``<home>/neo4j/conf``."""
+    base = server_dir(home).resolve()
+    dirs = {name: base / name for name in ("data", "logs", "run", "import", "plugins")}
+    for path in dirs.values():
+        path.mkdir(parents=True, exist_ok=True)
+    values = {f"{name}_dir": str(path) for name, path in dirs.items()}
+    values.update(port=port, pagecache=os.environ.get("TIES_NEO4J_PAGECACHE", "64m"))
+    try:
+        text = Template(CONF_TEMPLATE.read_text(encoding="utf-8")).substitute(values)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"{CONF_TEMPLATE}: unknown placeholder {exc}") from exc
+    conf = base / "conf" / "neo4j.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text(text, encoding="utf-8")
+    return conf
+
+
+def _set_initial_password(java: str, lib: Path, home: Path, password: str) -> None:
+    """Run ``neo4j-admin dbms set-initial-password`` from the same jars (before first start)."""
+    base = server_dir(home).resolve()
+    env = {**os.environ, "NEO4J_HOME": str(base), "NEO4J_CONF": str(base / "conf")}
+    done = subprocess.run(
+        [java, "-cp", f"{lib.resolve()}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
+        capture_output=True, text=True, env=env,
+    )
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:]
+        raise ServiceUnavailable(f"setting the initial Neo4j password failed: {' '.join(tail)}")
+
+
+def _password_for(home: Path, java: str, lib: Path, previous: dict | None) -> str:
+    """Reuse the password of an existing data folder; generate and set one for a new folder."""
+    data = server_dir(home) / "data"
+    has_system_db = (data / "databases" / "system").exists()
+    if previous and previous.get("password"):
+        return previous["password"]
+    if has_system_db:
+        raise ConfigError(f"{data} already holds a database but {_connection_file(home)} "
+                          "with its password is missing; delete that data folder to start afresh")
+    password = secrets.token_urlsafe(24)
+    _set_initial_password(java, lib, home, password)
+    return password
+
+
+# -- public API --------------------------------------------------------------------------
+
+
+def local_connection(home: Path) -> dict | None:
+    """URI and credentials of the server ``ties neo4j start`` runs for ``home``, or None.
+
+    ``ties.config`` calls this when NEO4J_URI is not set. Returns None when no server was
+    started there or it no longer runs, so a stale file never points at a dead port.
+    Keys: uri, user, password, pid, port, started_at.
+    """
+    info = _read_connection(home)
+    if info is None or _running_pid(home, info) is None:
+        return None
+    return info
+
+
+def _log_tail(home: Path, lines: int = 8) -> str:
+    tail: list[str] = []
+    for name in ("logs/neo4j.log", "logs/console.log"):
+        path = server_dir(home) / name
+        if path.is_file():
+            tail += path.read_text(errors="replace").splitlines()[-lines:]
+    return " | ".join(x.strip() for x in tail[-lines:] if x.strip()) or "(no log output)"
+
+
+def _wait_for_bolt(uri: str, password: str, pid: int, home: Path, deadline: float) -> None:
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            raise ServiceUnavailable(f"Neo4j exited during start-up; log: {_log_tail(home)}")
+        try:
+            with GraphDatabase.driver(uri, auth=(USER, password), connection_timeout=2) as drv:
+                drv.verify_connectivity()
+            return
+        except AuthError as exc:
+            raise ServiceUnavailable(f"Neo4j at {uri} refused the stored password: {exc}") from exc
+        except (DriverError, Neo4jError, OSError):
+            time.sleep(0.5)
+    _terminate(pid)
+    raise ServiceUnavailable(f"Neo4j did not answer on {uri} within the deadline; "
+                             f"log: {_log_tail(home)}")
+
+
+def _spawn(java: str, lib: Path, home: Path) -> int:
+    base = server_dir(home).resolve()
+    heap = os.environ.get("TIES_NEO4J_HEAP", "512m")
+    opts = [x.strip() for x in JVM_OPTIONS.read_text().splitlines()]
+    cmd = [java, "-Xms256m", f"-Xmx{heap}", *[x for x in opts if x and not x.startswith("#")],
+           "-cp", f"{lib.resolve()}/*", ENTRY_POINT,
+           f"--home-dir={base}", f"--config-dir={base / 'conf'}"]
+    log = open(base / "logs" / "console.log", "ab")  # noqa: SIM115 - handed to the child
+    with log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                cwd=base, start_new_session=True, close_fds=True)
+    proc.returncode = 0  # detached on purpose: silence Popen's "still running" warning
+    return proc.pid
+
+
+def start(home: Path, port: int | None = None, timeout: float = START_TIMEOUT,
+          progress: Progress = _say) -> dict:
+    """Start the server (or find it running) and return its connection info.
+
+    Returns the connection dict plus ``already_running`` and ``seconds``.
+    Raises ConfigError (no Java 17, no Maven, port busy) or ServiceUnavailable
+    (Maven failed, start-up failed or timed out; the message ends with the log's tail).
+    """
+    home = Path(home)
+    t0 = time.monotonic()
+    previous = _read_connection(home)
+    if _running_pid(home, previous):
+        return {**previous, "already_running": True, "seconds": 0.0}
+    java = _java()
+    server_dir(home).mkdir(parents=True, exist_ok=True)
+    lib = resolve_jars(home, progress)
+    chosen = choose_port(port)
+    write_conf(home, chosen)
+    password = _password_for(home, java, lib, previous)
+    uri = f"bolt://127.0.0.1:{chosen}"
+    info = {"uri": uri, "user": USER, "password": password, "pid": None, "port": chosen,
+            "started_at": None}
+    _write_connection(home, info)  # the password survives a failed start
+    progress(f"Starting Neo4j on {uri} ...")
+    pid = _spawn(java, lib, home)
+    info.update(pid=pid, started_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    _write_connection(home, info)
+    _wait_for_bolt(uri, password, pid, home, t0 + timeout)
+    return {**info, "already_running": False, "seconds": round(time.monotonic() - t0, 1)}
+
+
+def _terminate(pid: int, timeout: float = STOP_TIMEOUT) -> bool:
+    """SIGTERM, then SIGKILL after ``timeout``; True if the process is gone."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return True
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            if not _alive(pid):
+                return True
+            time.sleep(0.2)
+    return not _alive(pid)
+
+
+def stop(home: Path, timeout: float = STOP_TIMEOUT) -> dict:
+    """Stop the server this ``home`` started; never touches another process."""
+    home = Path(home)
+    info = _read_connection(home)
+    pid = _running_pid(home, info)
+    if pid is None:
+        return {"stopped": False, "running": False, "pid": (info or {}).get("pid")}
+    gone = _terminate(pid, timeout)
+    if not gone:
+        raise ServiceUnavailable(f"Neo4j (pid {pid}) did not stop after SIGTERM and SIGKILL")
+    _write_connection(home, {**info, "pid": None})
+    return {"stopped": True, "running": False, "pid": pid}
+
+
+def status(home: Path) -> dict:
+    """Running or stopped, with URI, pid, port, start time and memory (RSS, MB)."""
+    home = Path(home)
+    info = _read_connection(home) or {}
+    pid = _running_pid(home, info)
+    return {
+        "running": pid is not None,
+        "uri": info.get("uri"),
+        "user": info.get("user"),
+        "pid": pid,
+        "port": info.get("port"),
+        "started_at": info.get("started_at") if pid else None,
+        "rss_mb": _rss_mb(pid) if pid else None,
+        "home": str(server_dir(home)),
+    }
