@@ -1,0 +1,1 @@
+"""The graph model (schema as data) and the two stores that hold it."""

@@ -1,0 +1,43 @@
+"""The one protocol both graph stores implement, and how to open the configured one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from ties.config import Config
+from ties.errors import ConfigError
+
+
+class GraphStore(Protocol):
+    """A graph store: loads the normalised tables and runs named queries.
+
+    Both implementations (embedded LadybugDB and Neo4j) must return the same rows for the
+    same query name and parameters; the tests compare them.
+    """
+
+    name: str
+
+    def load(self, tables_dir: Path) -> dict[str, int]:
+        """Make the store hold exactly the table set in `tables_dir`; return counts."""
+
+    def run(self, query_name: str, params: dict[str, Any] | None = None) -> list[dict]:
+        """Run `queries/<query_name>.cypher` (or the engine's variant) with parameters."""
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per label and relationships per type."""
+
+    def close(self) -> None: ...
+
+
+def open_store(config: Config, read_only: bool = False) -> GraphStore:
+    """Open the store named by ``config.store`` (``local`` or ``neo4j``)."""
+    if config.store == "local":
+        from graph.ladybug_store import LadybugStore
+
+        return LadybugStore(config.ladybug_dir, read_only=read_only)
+    if config.store == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore.from_config(config)
+    raise ConfigError(f"unknown store {config.store!r}: use local or neo4j (TIES_STORE, --store)")

@@ -1,0 +1,154 @@
+"""The normalised tables: the hand-over point between loaders and stores.
+
+One Parquet file per node or edge table of `graph/schema.yaml`, typed from the schema.
+A table set is replaced as a whole: a new generation folder is written, then a symlink
+is swapped with one atomic rename, so an interrupted load leaves the previous, complete
+set in place and never a mix.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import orjson
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from graph.schema import Schema, load_schema
+from ties.errors import InputError
+
+ARROW_TYPES = {
+    "string": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "string[]": pa.list_(pa.string()),
+}
+META_FILE = "_meta.json"
+
+
+def arrow_schema(table: str, schema: Schema | None = None) -> pa.Schema:
+    """The Arrow schema of one table, columns in schema order."""
+    schema = schema or load_schema()
+    return pa.schema([(name, ARROW_TYPES[kind]) for name, kind in schema.columns(table).items()])
+
+
+def to_arrow(table: str, rows: pd.DataFrame | Iterable[Mapping], schema: Schema | None = None) -> pa.Table:
+    """Rows (dicts or a DataFrame) as a typed Arrow table; missing columns become null."""
+    target = arrow_schema(table, schema)
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    columns = {}
+    for field in target:
+        if field.name in frame.columns:
+            values = frame[field.name].tolist()
+            if pa.types.is_integer(field.type):
+                values = [None if v is None or v != v else int(v) for v in values]
+            columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
+        else:
+            columns[field.name] = pa.nulls(len(frame), type=field.type)
+    return pa.table(columns, schema=target)
+
+
+def empty_frame(table: str, schema: Schema | None = None) -> pd.DataFrame:
+    return arrow_schema(table, schema).empty_table().to_pandas()
+
+
+def read_tables(directory: Path, schema: Schema | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the schema as a DataFrame (empty where no file exists yet)."""
+    schema = schema or load_schema()
+    names = list(schema.node_tables()) + list(schema.edge_tables())
+    frames: dict[str, pd.DataFrame] = {}
+    for name in names:
+        path = directory / f"{name}.parquet"
+        frames[name] = pq.read_table(path).to_pandas() if path.is_file() else empty_frame(name)
+    return frames
+
+
+def read_meta(directory: Path) -> dict:
+    """The table set's metadata (counts, data date, inputs); empty if none yet."""
+    path = directory / META_FILE
+    return orjson.loads(path.read_bytes()) if path.is_file() else {}
+
+
+def merge_frames(
+    table: str, old: pd.DataFrame, new: pd.DataFrame, schema: Schema | None = None
+) -> pd.DataFrame:
+    """Union of two versions of a table, one row per key; the newer row wins.
+
+    This is what makes loading the same input twice change nothing.
+    """
+    schema = schema or load_schema()
+    key = list(schema.key(table))
+    if new.empty:
+        return old
+    if old.empty:
+        merged = new
+    else:
+        merged = pd.concat([old, new], ignore_index=True)
+    for column in key:
+        if column in merged and merged[column].dtype == object:
+            merged[column] = merged[column].fillna("")
+    merged = merged.drop_duplicates(subset=key, keep="last")
+    return merged.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def _swap_symlink(link: Path, target_name: str) -> None:
+    """Point `link` at `target_name` (a sibling) with one atomic rename."""
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target_name, tmp)
+    os.replace(tmp, link)
+
+
+def publish_generation(link: Path, write: callable) -> Path:
+    """Write a new generation folder beside `link` with `write(folder)`, then swap it in.
+
+    Older generations are removed after the swap. If `link` is a real folder (an older
+    layout), it is moved aside first. Returns the new generation folder.
+    """
+    link.parent.mkdir(parents=True, exist_ok=True)
+    generation = link.with_name(f"{link.name}.gen-{time.time_ns()}")
+    generation.mkdir()
+    try:
+        write(generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    if link.exists() and not link.is_symlink():
+        link.rename(link.with_name(f"{link.name}.gen-0-legacy"))
+    _swap_symlink(link, generation.name)
+    for old in link.parent.glob(f"{link.name}.gen-*"):
+        if old.name != generation.name:
+            shutil.rmtree(old, ignore_errors=True)
+    return generation
+
+
+def write_tables(
+    directory: Path, frames: Mapping[str, pd.DataFrame], meta: dict, schema: Schema | None = None
+) -> Path:
+    """Atomically replace the table set at `directory` (a symlink to a generation)."""
+    schema = schema or load_schema()
+
+    def write(folder: Path) -> None:
+        for name, frame in frames.items():
+            pq.write_table(to_arrow(name, frame, schema), folder / f"{name}.parquet")
+        counts = {name: int(len(frame)) for name, frame in frames.items()}
+        (folder / META_FILE).write_bytes(
+            orjson.dumps({**meta, "counts": counts}, option=orjson.OPT_INDENT_2)
+        )
+
+    return publish_generation(directory, write)
+
+
+def require_tables(directory: Path) -> None:
+    """Fail with a hint when nothing has been loaded yet."""
+    if not (directory / META_FILE).is_file():
+        raise InputError(
+            f"{directory}: no normalised tables yet; run `ties load PATH` (or `ties demo`) first"
+        )

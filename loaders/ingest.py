@@ -1,0 +1,184 @@
+"""`ties load`: read OpenAlex files, normalise, resolve, and publish the table set.
+
+Flow: files -> records (loaders.readers) -> rows (loaders.normalise) -> merged with the
+tables already loaded (one row per key, so reloading changes nothing) -> enriched with
+the watchlist (entities, hierarchy, institution matches) and Dutch sectors -> written
+atomically (graph.tables). The graph store is then rebuilt or synced from the tables.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from graph.schema import load_schema
+from graph.tables import merge_frames, read_meta, read_tables, write_tables
+from loaders.normalise import RecordError, WorkRows, involves, normalise_work
+from loaders.readers import Rejection, input_files, iter_records
+from loaders.resolve import ProjectResolver
+from loaders.watchlist import entity_rows, subordinate_rows
+from ties.config import Config
+
+CHUNK_WORKS = 20_000
+
+
+@dataclass
+class LoadReport:
+    """What one load read, kept and could not use."""
+
+    files: int = 0
+    works: int = 0
+    authors: int = 0
+    institutions: int = 0
+    authorships: int = 0
+    rejected: int = 0
+    skipped: int = 0  #: works outside the chosen countries or institutions
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["rejections"] = [asdict(r) for r in self.rejections]
+        return data
+
+    def summary(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("works", "authors", "institutions", "authorships", "rejected")}
+
+
+class _Accumulator:
+    """Collects rows per table and turns them into DataFrames every few thousand works,
+    so memory holds compact frames, not millions of small dicts."""
+
+    def __init__(self, tables: Iterable[str]) -> None:
+        self.rows: dict[str, list[dict]] = {t: [] for t in tables}
+        self.frames: dict[str, list[pd.DataFrame]] = {t: [] for t in self.rows}
+
+    def add(self, work_rows: WorkRows) -> None:
+        for name, rows in work_rows.tables().items():
+            self.rows[name].extend(rows)
+
+    def flush(self) -> None:
+        for name, rows in self.rows.items():
+            if rows:
+                self.frames[name].append(pd.DataFrame(rows))
+                self.rows[name] = []
+
+    def result(self) -> dict[str, pd.DataFrame]:
+        self.flush()
+        return {
+            name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            for name, frames in self.frames.items()
+        }
+
+
+def _prefer_openalex(institutions: pd.DataFrame) -> pd.DataFrame:
+    """OpenAlex's own institution record wins over the project's placeholder for it."""
+    if institutions.empty:
+        return institutions
+    order = institutions["source"].ne("openalex").astype(int)
+    return institutions.assign(_o=order).sort_values("_o", ascending=False, kind="stable").drop(columns="_o")
+
+
+def enrich(frames: dict[str, pd.DataFrame], resolver: ProjectResolver) -> dict[str, pd.DataFrame]:
+    """Add the watchlist, institution matches, Dutch sectors and any missing end nodes."""
+    frames = dict(frames)
+    frames["entities"] = pd.DataFrame(entity_rows(resolver.watchlist))
+    frames["subordinate_to"] = pd.DataFrame(subordinate_rows(resolver.watchlist))
+    institutions = frames["institutions"]
+    known = set(institutions["id"]) if not institutions.empty else set()
+    # lineage parents that no authorship named still need a node for CHILD_OF to point at
+    missing = sorted(set(frames["child_of"]["to"]) - known) if not frames["child_of"].empty else []
+    if missing:
+        stubs = pd.DataFrame({"id": missing, "name": "", "country": "", "source": "openalex lineage"})
+        stubs["lineage"] = [[m] for m in missing]
+        institutions = pd.concat([institutions, stubs], ignore_index=True)
+    institutions = institutions.copy()
+    institutions["sector"] = [resolver.dutch.sector_of(i) or "" for i in institutions["id"]]
+    frames["institutions"] = institutions.reset_index(drop=True)
+    matches = []
+    for row in institutions.to_dict("records"):
+        found = resolver.match_institution(row)
+        if found is not None:
+            matches.append({
+                "from": row["id"], "to": found.entity.id, "rule": found.rule,
+                "alias": found.alias, "source": "; ".join(found.entity.sources),
+            })
+    frames["matches"] = pd.DataFrame(matches, columns=["from", "to", "rule", "alias", "source"])
+    return frames
+
+
+def ingest(
+    paths: Iterable[Path],
+    config: Config,
+    countries: Iterable[str] = (),
+    institutions: Iterable[str] = (),
+    progress: bool = True,
+    resolver: ProjectResolver | None = None,
+) -> LoadReport:
+    """Load OpenAlex files into the normalised tables under ``config.tables_dir``.
+
+    Returns counts of the distinct records of this input that are now in the tables.
+    Raises InputError for a path that does not exist or cannot be read; anything wrong
+    inside a file is counted in the report's rejections, and the rest still loads.
+    """
+    schema = load_schema()
+    resolver = resolver or ProjectResolver()
+    files = input_files(paths)
+    report = LoadReport(files=len(files))
+    tables = list(schema.node_tables()) + list(schema.edge_tables())
+    acc = _Accumulator(tables)
+    work_ids: set[str] = set()
+    data_date = ""
+    bar = tqdm(
+        iter_records(files, report.rejections), desc="works", unit=" works",
+        disable=not progress, file=sys.stderr, mininterval=0.5,
+    )
+    for record in bar:
+        if not involves(record.work, countries, institutions):
+            report.skipped += 1
+            continue
+        try:
+            rows = normalise_work(record.work, resolver)
+        except RecordError as exc:
+            report.rejections.append(Rejection(record.origin, exc.field, exc.reason))
+            continue
+        work_ids.add(rows.works[0]["id"])
+        updated = record.work.get("updated_date")
+        if isinstance(updated, str) and updated > data_date:
+            data_date = updated[:10]
+        acc.add(rows)
+        if len(work_ids) % CHUNK_WORKS == 0:
+            acc.flush()
+    bar.close()
+    new = acc.result()
+    report.rejected = len(report.rejections)
+    report.works = len(work_ids)
+    report.authors = int(new["authors"]["id"].nunique()) if not new["authors"].empty else 0
+    report.institutions = int(new["institutions"]["id"].nunique()) if not new["institutions"].empty else 0
+    report.authorships = (
+        int(new["authored"][["from", "to"]].drop_duplicates().shape[0]) if not new["authored"].empty else 0
+    )
+    if "institutions" in new:
+        new["institutions"] = _prefer_openalex(new["institutions"])
+    old = read_tables(config.tables_dir, schema)
+    merged = {name: merge_frames(name, old[name], new[name], schema) for name in tables}
+    merged["institutions"] = merge_frames(
+        "institutions", pd.DataFrame(), _prefer_openalex(merged["institutions"]), schema
+    ) if not merged["institutions"].empty else merged["institutions"]
+    merged = enrich(merged, resolver)
+    previous = read_meta(config.tables_dir)
+    meta = {
+        "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_date": max(data_date, previous.get("data_date", "")),
+        "inputs": sorted(set(previous.get("inputs", [])) | {str(p) for p in paths}),
+        "synthetic": bool(previous.get("synthetic")) or bool(
+            not merged["works"].empty and merged["works"]["is_synthetic"].fillna(False).any()
+        ),
+    }
+    write_tables(config.tables_dir, merged, meta, schema)
+    return report

@@ -1,0 +1,170 @@
+"""Stream OpenAlex work records out of files, whatever shape they came in.
+
+Accepted: list pages (`{"meta":..., "results":[...]}`), pages saved by `ties fetch`
+(`{"request":..., "response": {...}}`), single work objects, JSON arrays of works,
+JSON Lines (`.jsonl`, `.jsonl.gz`) and snapshot partitions (`updated_date=*/part_*.gz`),
+and folders of them, recursively. Memory stays flat for JSON Lines and snapshot parts.
+
+A record that cannot be read is not fatal: it becomes a :class:`Rejection` naming the
+file, line or index and the reason, and the rest of the input is read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from ties.errors import InputError
+
+JSON_SUFFIXES = (".json",)
+LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".gz")
+SKIP_NAMES = {"manifest", "_meta.json", "truth.json"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One work object and where it came from (file and line or result index)."""
+
+    work: dict
+    origin: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Something in the input that could not be used, and why."""
+
+    origin: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        field = f" field {self.field}:" if self.field else ""
+        return f"{self.origin}:{field} {self.reason}"
+
+
+def input_files(paths: Iterable[Path]) -> list[Path]:
+    """The readable files under `paths`, sorted, failing on a path that does not exist."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not p.name.startswith(".") and p.name not in SKIP_NAMES
+                and p.name.endswith(JSON_SUFFIXES + LINES_SUFFIXES)
+            )
+            files.extend(found)
+        else:
+            files.append(path)
+    for path in files:
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    return files
+
+
+def _is_lines(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(LINES_SUFFIXES) and not name.endswith(".json.gz")
+
+
+def _open_text(path: Path) -> io.BufferedReader:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _works_in(obj: object, origin: str, rejections: list[Rejection]) -> Iterator[Record]:
+    """The works inside one parsed JSON value (page, envelope, array or single work)."""
+    if isinstance(obj, dict) and "response" in obj and "request" in obj:
+        obj = obj["response"]
+    if isinstance(obj, dict) and "results" in obj:
+        results = obj["results"]
+        if not isinstance(results, list):
+            rejections.append(Rejection(origin, "results", "is not a list"))
+            return
+        for i, item in enumerate(results):
+            yield from _one(item, f"{origin}#results[{i}]", rejections)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _one(item, f"{origin}[{i}]", rejections)
+    else:
+        yield from _one(obj, origin, rejections)
+
+
+def _one(item: object, origin: str, rejections: list[Rejection]) -> Iterator[Record]:
+    if not isinstance(item, dict):
+        rejections.append(Rejection(origin, "", f"expected a work object, got {type(item).__name__}"))
+        return
+    yield Record(item, origin)
+
+
+def read_records(path: Path, rejections: list[Rejection]) -> Iterator[Record]:
+    """Every work record in one file; unreadable parts are appended to `rejections`."""
+    if _is_lines(path):
+        try:
+            with _open_text(path) as handle:
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    origin = f"{path}:{number}"
+                    try:
+                        obj = orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
+                        rejections.append(Rejection(origin, "", f"invalid JSON: {exc}"))
+                        continue
+                    yield from _works_in(obj, origin, rejections)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            rejections.append(Rejection(str(path), "", f"cannot read compressed data: {exc}"))
+        return
+    try:
+        with _open_text(path) as handle:
+            data = handle.read()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        rejections.append(Rejection(str(path), "", f"cannot read: {exc}"))
+        return
+    if not data.strip():
+        rejections.append(Rejection(str(path), "", "empty file"))
+        return
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        rejections.append(Rejection(str(path), "", f"invalid JSON (truncated?): {exc}"))
+        return
+    yield from _works_in(obj, str(path), rejections)
+
+
+def iter_records(paths: Iterable[Path], rejections: list[Rejection]) -> Iterator[Record]:
+    """Every work record under `paths`, in a stable order."""
+    for path in input_files(paths):
+        yield from read_records(path, rejections)
+
+
+def manifest_counts(folder: Path) -> dict[str, int]:
+    """Record counts per partition from OpenAlex `manifest` files under `folder`.
+
+    The snapshot's Redshift-style manifest lists each part with its record count, so a
+    load can tell a partial download from a complete one.
+    """
+    counts: dict[str, int] = {}
+    if not folder.is_dir():
+        return counts
+    for manifest in folder.rglob("manifest"):
+        try:
+            data = orjson.loads(manifest.read_bytes())
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{manifest}: invalid manifest JSON: {exc}") from exc
+        for entry in data.get("entries", []):
+            url = str(entry.get("url", ""))
+            marker = url.rfind("updated_date=")
+            rel = url[marker:] if marker >= 0 else url.rsplit("/", 1)[-1]
+            counts[str(manifest.parent / rel)] = int(entry.get("meta", {}).get("record_count", 0))
+    return counts

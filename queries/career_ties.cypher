@@ -1,0 +1,35 @@
+// Career ties: the same author is affiliated with a watchlist-matched institution on one work
+// and with a Dutch (source) institution on another. Python keeps the pairs whose years show a
+// move (watchlist earlier, Dutch later, or the reverse) and labels the direction.
+// param country: string = "NL"
+// param institution: string = ""
+// param department: string = ""
+// param category: string = "cmc"
+// param entity: string = ""
+// param since: int = 0
+// param until: int = 9999
+// param field: string = ""
+MATCH (ni:Institution)<-[a1:AFFILIATED_WITH]-(x:Author)-[a2:AFFILIATED_WITH]->(ci:Institution)-[m:MATCHES]->(e:Entity),
+      (x)-[:AUTHORED]->(w:Work), (x)-[:AUTHORED]->(v:Work)
+WHERE a1.work_id = w.id AND a2.work_id = v.id AND w.id <> v.id AND ni.id <> ci.id
+  AND ($country = '' OR ni.country = $country)
+  AND ($institution = '' OR ni.id = $institution)
+  AND ($department = '' OR a1.department_id = $department)
+  AND (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
+  AND ($entity = '' OR $entity IN e.chain_ids)
+  AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
+  AND coalesce(v.year, 0) >= $since AND coalesce(v.year, 0) <= $until
+  AND ($field = '' OR w.field = $field OR v.field = $field)
+  AND w.year IS NOT NULL AND v.year IS NOT NULL AND w.year <> v.year
+RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
+       w.field AS field, w.subfield AS subfield,
+       x.id AS source_author_id, x.name AS source_author,
+       ni.id AS source_institution_id, ni.name AS source_institution, ni.sector AS source_sector,
+       a1.department_id AS department_id, a1.raw_affiliation AS source_raw, a1.matched_by AS source_matched_by,
+       x.id AS target_author_id, x.name AS target_author,
+       ci.id AS target_institution_id, ci.name AS target_institution,
+       a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,
+       e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
+       e.chain_names AS chain, e.chain_ids AS chain_ids, m.rule AS match_rule, m.alias AS match_alias,
+       v.id AS target_work_id, v.doi AS target_doi, v.year AS target_year
+ORDER BY source_author_id, work_id, target_work_id, source_institution_id, target_institution_id, source_raw, target_raw

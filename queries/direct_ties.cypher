@@ -1,0 +1,31 @@
+// Direct co-authorship: an author with a Dutch (source) affiliation and another author with a
+// watchlist-matched affiliation on the same work. One row per piece of evidence.
+// param country: string = "NL"
+// param institution: string = ""
+// param department: string = ""
+// param category: string = "cmc"
+// param entity: string = ""
+// param since: int = 0
+// param until: int = 9999
+// param field: string = ""
+MATCH (ni:Institution)<-[a1:AFFILIATED_WITH]-(x:Author)-[:AUTHORED]->(w:Work)<-[:AUTHORED]-(y:Author)-[a2:AFFILIATED_WITH]->(ci:Institution)-[m:MATCHES]->(e:Entity)
+WHERE a1.work_id = w.id AND a2.work_id = w.id AND x.id <> y.id
+  AND ($country = '' OR ni.country = $country)
+  AND ($institution = '' OR ni.id = $institution)
+  AND ($department = '' OR a1.department_id = $department)
+  AND (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
+  AND ($entity = '' OR $entity IN e.chain_ids)
+  AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
+  AND ($field = '' OR w.field = $field)
+RETURN 'direct' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
+       w.field AS field, w.subfield AS subfield,
+       x.id AS source_author_id, x.name AS source_author,
+       ni.id AS source_institution_id, ni.name AS source_institution, ni.sector AS source_sector,
+       a1.department_id AS department_id, a1.raw_affiliation AS source_raw, a1.matched_by AS source_matched_by,
+       y.id AS target_author_id, y.name AS target_author,
+       ci.id AS target_institution_id, ci.name AS target_institution,
+       a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,
+       e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
+       e.chain_names AS chain, e.chain_ids AS chain_ids, m.rule AS match_rule, m.alias AS match_alias,
+       w.year AS target_year
+ORDER BY work_id, source_author_id, target_author_id, source_institution_id, target_institution_id, source_raw, target_raw

@@ -1,0 +1,162 @@
+"""Turn tie evidence into ranked, deduplicated paths with nodes and edges.
+
+A path is one concrete chain of evidence from a Dutch institution (and department) to a
+watchlist entity and up its hierarchy; every edge that comes from a publication names the
+OpenAlex work, its DOI and, for affiliations, the raw string as printed. Paths of the same
+kind between the same people and the same pair of units are folded into one, with every
+supporting work listed, and ranked by strength: directness, number of works, recency.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+__all__ = ["KIND_ORDER", "build_path", "rank_paths", "paths_report"]
+
+KIND_ORDER = {"dual_affiliation": 0, "direct": 1, "career": 2, "indirect": 3}
+
+
+def _node(id_: str, label: str, name: str, **extra: object) -> dict:
+    return {"id": id_, "label": label, "name": name, **extra}
+
+
+def _edge(type_: str, source: str, target: str, work_id: str | None = None, doi: str | None = None,
+          year: int | None = None, raw_affiliation: str | None = None, **extra: object) -> dict:
+    return {"type": type_, "source": source, "target": target, "work_id": work_id, "doi": doi or None,
+            "year": year, "raw_affiliation": raw_affiliation, **extra}
+
+
+def _hierarchy(row: dict) -> tuple[list[dict], list[dict]]:
+    ids, names = list(row.get("chain_ids") or []), list(row.get("chain") or [])
+    nodes = [_node(i, "Entity", n) for i, n in zip(ids, names, strict=False)]
+    edges = [_edge("SUBORDINATE_TO", a, b) for a, b in zip(ids, ids[1:], strict=False)]
+    return nodes, edges
+
+
+def build_path(row: dict) -> dict:
+    """Nodes and edges for one evidence row (any kind)."""
+    kind = row["kind"]
+    src_inst, tgt_inst = row["source_institution_id"], row["target_institution_id"]
+    x, y = row["source_author_id"], row["target_author_id"]
+    nodes = [_node(src_inst, "Institution", row["source_institution"], sector=row.get("source_sector") or "")]
+    edges: list[dict] = []
+    if row.get("department_id"):
+        dept_name = row["department_id"].split("#", 1)[-1]
+        nodes.append(_node(row["department_id"], "Department", dept_name))
+        edges.append(_edge("PART_OF", row["department_id"], src_inst))
+    src_work = row.get("source_work_id") or row["work_id"]
+    nodes.append(_node(x, "Author", row["source_author"]))
+    edges.append(_edge("AFFILIATED_WITH", x, src_inst, src_work, row.get("doi") if src_work == row["work_id"] else None,
+                       row.get("year") if src_work == row["work_id"] else None, row["source_raw"],
+                       matched_by=row.get("source_matched_by")))
+    if kind in ("direct", "dual_affiliation"):
+        nodes.append(_node(row["work_id"], "Work", row.get("title") or "", doi=row.get("doi"), year=row.get("year")))
+        edges.append(_edge("AUTHORED", x, row["work_id"], row["work_id"], row.get("doi"), row.get("year")))
+        if kind == "direct":
+            nodes.append(_node(y, "Author", row["target_author"]))
+            edges.append(_edge("AUTHORED", y, row["work_id"], row["work_id"], row.get("doi"), row.get("year")))
+        target_work, target_doi, target_year = row["work_id"], row.get("doi"), row.get("year")
+    elif kind == "career":
+        nodes.append(_node(row["work_id"], "Work", row.get("title") or "", doi=row.get("doi"), year=row.get("year")))
+        nodes.append(_node(row["target_work_id"], "Work", "", doi=row.get("target_doi"), year=row.get("target_year")))
+        edges.append(_edge("AUTHORED", x, row["work_id"], row["work_id"], row.get("doi"), row.get("year")))
+        edges.append(_edge("AUTHORED", x, row["target_work_id"], row["target_work_id"], row.get("target_doi"),
+                           row.get("target_year")))
+        target_work, target_doi, target_year = row["target_work_id"], row.get("target_doi"), row.get("target_year")
+    else:  # indirect
+        for via in row.get("via", []):
+            nodes.append(_node(via["author_id"], "Author", via["author"]))
+        nodes.append(_node(y, "Author", row["target_author"]))
+        for step in row.get("steps", []):
+            nodes.append(_node(step["work_id"], "Work", "", doi=step["doi"] or None, year=step["year"]))
+            edges.append(_edge("AUTHORED", step["from"], step["work_id"], step["work_id"], step["doi"], step["year"]))
+            edges.append(_edge("AUTHORED", step["to"], step["work_id"], step["work_id"], step["doi"], step["year"]))
+        target_work, target_doi, target_year = row["target_work_id"], None, row.get("target_year")
+    nodes.append(_node(tgt_inst, "Institution", row["target_institution"]))
+    edges.append(_edge("AFFILIATED_WITH", y, tgt_inst, target_work, target_doi, target_year, row["target_raw"],
+                       matched_by=row.get("target_matched_by")))
+    entity_nodes, entity_edges = _hierarchy(row)
+    if entity_nodes:
+        edges.append(_edge("MATCHES", tgt_inst, entity_nodes[0]["id"], rule=row.get("match_rule") or "",
+                           alias=row.get("match_alias") or ""))
+    nodes += entity_nodes
+    edges += entity_edges
+    seen: set[str] = set()
+    unique_nodes = [n for n in nodes if not (n["id"] in seen or seen.add(n["id"]))]
+    hops = {"dual_affiliation": 0, "career": 0, "direct": 1}.get(kind, row.get("hops", 2))
+    return {
+        "kind": kind,
+        "direction": row.get("direction"),
+        "source": {"institution_id": src_inst, "institution": row["source_institution"],
+                   "department_id": row.get("department_id") or None, "sector": row.get("source_sector") or ""},
+        "target": {"entity_id": row["entity_id"], "entity": row["entity_name"], "category": row["category"],
+                   "under_cmc": bool(row["under_cmc"]), "chain": list(row.get("chain") or []),
+                   "institution_id": tgt_inst, "institution": row["target_institution"]},
+        "hops": hops,
+        "nodes": unique_nodes,
+        "edges": edges,
+    }
+
+
+def _group_key(row: dict) -> tuple:
+    via = tuple(v["author_id"] for v in row.get("via", []))
+    return (row["kind"], row["source_institution_id"], row.get("department_id") or "", row["entity_id"],
+            row["source_author_id"], row["target_author_id"], row["target_institution_id"], via)
+
+
+def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1) -> list[dict]:
+    """Fold evidence rows into paths, keep the ``k`` strongest per (source unit, entity) pair.
+
+    Strength: kind (dual affiliation > direct > career > indirect), then more works, then a
+    more recent latest year; ties broken by ids so both stores give the same order.
+    """
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[_group_key(row)].append(row)
+    paths = []
+    for key, members in groups.items():
+        works = sorted({m["work_id"] for m in members} | {m.get("target_work_id") or m["work_id"] for m in members})
+        if len(works) < min_works:
+            continue
+        best = max(members, key=lambda r: (r.get("year") or 0, r["work_id"], r.get("source_raw") or "",
+                                           r.get("target_raw") or ""))
+        path = build_path(best)
+        path["works"] = works
+        path["n_works"] = len(works)
+        years = [m.get("year") for m in members if m.get("year")] + \
+                [m.get("target_year") for m in members if m.get("target_year")]
+        path["first_year"], path["last_year"] = (min(years), max(years)) if years else (None, None)
+        path["_sort"] = (KIND_ORDER[key[0]], -len(works), -(path["last_year"] or 0), key)
+        paths.append(path)
+    paths.sort(key=lambda p: p["_sort"])
+    per_pair: dict[tuple, int] = defaultdict(int)
+    kept = []
+    for path in paths:
+        pair = (path["source"]["institution_id"], path["source"]["department_id"] or "", path["target"]["entity_id"])
+        if per_pair[pair] >= k:
+            continue
+        per_pair[pair] += 1
+        kept.append(path)
+    for rank, path in enumerate(kept, start=1):
+        path.pop("_sort")
+        path["rank"] = rank
+    return kept
+
+
+def paths_report(rows: list[dict], filters: dict, k: int = 3, min_works: int = 1) -> dict:
+    """The `ties paths --json` document: ranked paths and a summary of the evidence."""
+    paths = rank_paths(rows, k=k, min_works=min_works)
+    by_kind: dict[str, int] = defaultdict(int)
+    for path in paths:
+        by_kind[path["kind"]] += 1
+    summary = {
+        "paths": len(paths),
+        "by_kind": dict(sorted(by_kind.items())),
+        "evidence_rows": len(rows),
+        "works": len({w for p in paths for w in p["works"]}),
+        "source_institutions": len({p["source"]["institution_id"] for p in paths}),
+        "entities": len({p["target"]["entity_id"] for p in paths}),
+        "filters": filters,
+        "note": "Co-authorship is evidence of collaboration, not of wrongdoing.",
+    }
+    return {"paths": paths, "summary": summary}

@@ -1,0 +1,110 @@
+"""Find, parse and bind the named Cypher queries in this folder.
+
+A query file starts with comment lines that declare it::
+
+    // Direct co-authorship between a Dutch unit and a watchlist entity.
+    // param country: string = "NL"
+    // param since: int = 0
+
+Declared parameters get their defaults; an undeclared parameter is an error. `null`
+parameters are avoided on purpose: LadybugDB types a null parameter as BOOL, so optional
+filters use an empty string or 0 as "no filter" in both dialects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ties.errors import ConfigError, InputError
+
+QUERY_DIR = Path(__file__).parent
+ENGINES = ("ladybug", "neo4j")
+_PARAM = re.compile(r"^//\s*param\s+(\w+)\s*:\s*(string|int|string\[\]|bool)\s*=\s*(.*)$")
+_CASTS = {"string": str, "int": int, "bool": bool}
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    engine: str
+    text: str
+    description: str
+    params: dict[str, tuple[str, Any]]  #: name -> (type, default)
+    path: Path
+
+
+def query_names() -> list[str]:
+    """Every named query (engine variants folded into their base name)."""
+    return sorted({p.name.split(".")[0] for p in QUERY_DIR.glob("*.cypher")})
+
+
+def _parse_default(kind: str, raw: str, where: str) -> Any:
+    raw = raw.strip()
+    if kind == "string[]":
+        return [] if raw in ("[]", "") else [s.strip().strip('"') for s in raw.strip("[]").split(",")]
+    if kind == "string":
+        return raw.strip('"')
+    if kind == "bool":
+        return raw.lower() == "true"
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: default {raw!r} is not an int") from exc
+
+
+@cache
+def load_query(name: str, engine: str) -> Query:
+    """The query `name` for `engine`, preferring `NAME.<engine>.cypher` over `NAME.cypher`."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}")
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise InputError(f"not a query name: {name!r}")
+    for path in (QUERY_DIR / f"{name}.{engine}.cypher", QUERY_DIR / f"{name}.cypher"):
+        if path.is_file():
+            break
+    else:
+        raise ConfigError(f"no query named {name!r} in {QUERY_DIR} (have: {query_names()})")
+    text = path.read_text(encoding="utf-8")
+    description, params = [], {}
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        match = _PARAM.match(line)
+        if match:
+            pname, kind, default = match.groups()
+            params[pname] = (kind, _parse_default(kind, default, f"{path.name}: param {pname}"))
+        else:
+            description.append(line.lstrip("/ ").strip())
+    return Query(name, engine, text, " ".join(d for d in description if d), params, path)
+
+
+def bind_params(query: Query, params: dict[str, Any] | None) -> dict[str, Any]:
+    """Declared parameters with defaults applied and types checked.
+
+    `None` means "use the default" (the "no filter" value), never a null parameter.
+    """
+    given = dict(params or {})
+    unknown = sorted(set(given) - set(query.params))
+    if unknown:
+        raise InputError(f"query {query.name}: unknown parameter(s) {unknown}")
+    bound: dict[str, Any] = {}
+    for pname, (kind, default) in query.params.items():
+        value = given.get(pname)
+        if value is None:
+            bound[pname] = default
+        elif kind == "string[]":
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise InputError(f"query {query.name}: parameter {pname} must be a list of strings")
+            bound[pname] = list(value)
+        else:
+            try:
+                bound[pname] = _CASTS[kind](value)
+            except (TypeError, ValueError) as exc:
+                raise InputError(
+                    f"query {query.name}: parameter {pname} must be {kind}, got {value!r}"
+                ) from exc
+    return bound

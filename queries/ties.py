@@ -1,0 +1,185 @@
+"""Find ties between Dutch units and watchlist entities, of four kinds, with evidence.
+
+- ``direct``: a Dutch-affiliated author and a watchlist-affiliated author on one work;
+- ``dual_affiliation``: one author lists both on one work;
+- ``career``: one author is affiliated with both on different works in different years
+  (``direction`` says which came first);
+- ``indirect``: a chain of co-authors, none of them Dutch- or watchlist-affiliated, links
+  a Dutch-affiliated author to a watchlist-affiliated one in 2..max_hops steps.
+
+The first three are Cypher pattern matches (`queries/*.cypher`), run on either store; the
+fourth is a NetworkX search on the co-authorship projection of the `authorships` rows.
+Every tie is a list of evidence rows that each name a work, DOI and raw string.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from itertools import islice
+
+import networkx as nx
+
+from graph.store import GraphStore
+from queries.coauthorship import coauthor_graph, shared_work
+from ties.errors import InputError
+
+__all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "target_params"]
+
+KINDS = ("dual_affiliation", "direct", "career", "indirect")
+TARGETS = {"cmc": "cmc", "industry": "defence_industry", "security": "security", "all": ""}
+
+
+@dataclass(frozen=True)
+class TieQuery:
+    """Which ties to look for. Empty strings and zeros mean "no filter"."""
+
+    country: str = "NL"
+    institution: str = ""
+    department: str = ""
+    target: str = "cmc"  #: cmc | industry | security | all | a watchlist entity id
+    max_hops: int = 2
+    since: int = 0
+    until: int = 9999
+    field: str = ""
+    min_works: int = 1
+    k: int = 3
+    kinds: tuple[str, ...] = KINDS
+
+    def __post_init__(self) -> None:
+        if self.max_hops < 1:
+            raise InputError(f"--max-hops must be at least 1, got {self.max_hops}")
+        if self.since > self.until:
+            raise InputError(f"--since {self.since} is after --until {self.until}")
+        unknown = set(self.kinds) - set(KINDS)
+        if unknown:
+            raise InputError(f"unknown tie kind(s) {sorted(unknown)}; use {list(KINDS)}")
+
+    def filters(self) -> dict:
+        return asdict(self)
+
+
+def target_params(target: str) -> dict[str, str]:
+    """Query parameters for a target: a category keyword or one entity and its subtree."""
+    if target in TARGETS:
+        return {"category": TARGETS[target], "entity": ""}
+    return {"category": "", "entity": target}
+
+
+def _params(q: TieQuery) -> dict:
+    return {
+        "country": q.country, "institution": q.institution, "department": q.department,
+        "since": q.since, "until": q.until, "field": q.field, **target_params(q.target),
+    }
+
+
+def _career(rows: list[dict]) -> list[dict]:
+    """Label career rows with the direction of the move; keep one row per work pair."""
+    out = []
+    for row in rows:
+        direction = "watchlist_to_nl" if row["target_year"] < row["year"] else "nl_to_watchlist"
+        out.append({**row, "direction": direction})
+    return out
+
+
+def find_evidence(store: GraphStore, q: TieQuery) -> list[dict]:
+    """Every evidence row of every requested kind, in a stable order."""
+    params = _params(q)
+    rows: list[dict] = []
+    if "direct" in q.kinds:
+        rows += store.run("direct_ties", params)
+    if "dual_affiliation" in q.kinds:
+        rows += store.run("dual_affiliations", params)
+    if "career" in q.kinds:
+        rows += _career(store.run("career_ties", params))
+    if "indirect" in q.kinds and q.max_hops >= 2:
+        rows += indirect_ties(store, q)
+    return rows
+
+
+def _latest(rows: list[dict]) -> dict:
+    return max(rows, key=lambda r: (r.get("year") or 0, r["work_id"], r.get("raw_affiliation") or ""))
+
+
+def _matches(q: TieQuery, row: dict) -> bool:
+    """Does an affiliation row fall on the watchlist side of this query?"""
+    if not row.get("entity_id"):
+        return False
+    params = target_params(q.target)
+    if params["entity"]:
+        return params["entity"] in (row.get("chain_ids") or [])
+    if params["category"] == "cmc":
+        return bool(row.get("under_cmc"))
+    return params["category"] in ("", row.get("category"))
+
+
+def indirect_ties(store: GraphStore, q: TieQuery) -> list[dict]:
+    """Ties through 1..max_hops-1 intermediaries in the co-authorship projection.
+
+    Intermediaries are authors with neither a Dutch nor a watchlist affiliation in the
+    window, so each indirect tie adds something the direct ones do not show. For each
+    Dutch author, at most ``k`` shortest paths are kept (Yen's algorithm through
+    ``nx.shortest_simple_paths``); the search stops at ``max_hops`` steps.
+    """
+    window = {"since": q.since, "until": q.until}
+    affiliations = store.run("author_affiliations", window)
+    source_aff: dict[str, list[dict]] = defaultdict(list)
+    target_aff: dict[str, list[dict]] = defaultdict(list)
+    for row in affiliations:
+        if row["country"] == q.country and (not q.institution or row["institution_id"] == q.institution) \
+                and (not q.department or row["department_id"] == q.department):
+            source_aff[row["author_id"]].append(row)
+        if _matches(q, row):
+            target_aff[row["author_id"]].append(row)
+    labelled = {r["author_id"] for r in affiliations if r["country"] == q.country or r.get("entity_id")}
+    G = coauthor_graph(store.run("authorships", {**window, "field": q.field}))
+    sources = sorted(a for a in source_aff if a in G and a not in target_aff)
+    targets = sorted(a for a in target_aff if a in G and a not in source_aff)
+    if not sources or not targets:
+        return []
+    keep = (set(G) - labelled) | set(sources) | set(targets)
+    H = G.subgraph(keep).copy()
+    H.remove_edges_from([(u, v) for u, v in list(H.edges()) if u in source_aff and v in source_aff])
+    sink = ("__targets__",)
+    H.add_edges_from((t, sink) for t in targets)
+    # hop distance of every node to the nearest target, to skip sources out of reach early
+    reach = nx.single_source_shortest_path_length(H, sink, cutoff=q.max_hops + 1)
+    rows: list[dict] = []
+    for source in sources:
+        if reach.get(source, q.max_hops + 2) - 1 < 2:
+            continue  # out of reach, or a direct tie (reported as direct)
+        view = nx.subgraph_view(H, filter_node=lambda n, s=source: n == s or n not in source_aff)
+        for path in islice(nx.shortest_simple_paths(view, source, sink), q.k):
+            authors = path[:-1]
+            hops = len(authors) - 1
+            if hops > q.max_hops:
+                break
+            if any(a in target_aff for a in authors[1:-1]):
+                continue
+            rows.append(_indirect_row(G, authors, _latest(source_aff[source]), _latest(target_aff[authors[-1]])))
+    return rows
+
+
+def _indirect_row(G: nx.Graph, authors: list[str], src: dict, tgt: dict) -> dict:
+    steps = [shared_work(G, a, b) for a, b in zip(authors, authors[1:], strict=False)]
+    year, work_id, doi = steps[0]
+    return {
+        "kind": "indirect", "work_id": work_id, "doi": doi, "year": year, "title": "",
+        "field": "", "subfield": "",
+        "source_author_id": authors[0], "source_author": G.nodes[authors[0]].get("name", ""),
+        "source_institution_id": src["institution_id"], "source_institution": src["institution"],
+        "source_sector": src["sector"], "department_id": src["department_id"],
+        "source_raw": src["raw_affiliation"], "source_matched_by": src["matched_by"],
+        "source_work_id": src["work_id"],
+        "target_author_id": authors[-1], "target_author": G.nodes[authors[-1]].get("name", ""),
+        "target_institution_id": tgt["institution_id"], "target_institution": tgt["institution"],
+        "target_raw": tgt["raw_affiliation"], "target_matched_by": tgt["matched_by"],
+        "target_work_id": tgt["work_id"], "target_year": tgt["year"],
+        "entity_id": tgt["entity_id"], "entity_name": tgt["entity_name"], "category": tgt["category"],
+        "under_cmc": tgt["under_cmc"], "chain": tgt["chain"], "chain_ids": tgt["chain_ids"],
+        "match_rule": "", "match_alias": "",
+        "via": [{"author_id": a, "author": G.nodes[a].get("name", "")} for a in authors[1:-1]],
+        "steps": [{"from": a, "to": b, "year": s[0], "work_id": s[1], "doi": s[2]}
+                  for (a, b), s in zip(zip(authors, authors[1:], strict=False), steps, strict=True)],
+        "hops": len(authors) - 1,
+    }

@@ -1,0 +1,1 @@
+"""One module per `ties` command; each exposes a click object named ``command``."""
