@@ -69,10 +69,17 @@ WORK_FIELDS: tuple[str, ...] = (
 )
 
 KEY_HELP = (
-    "set OPENALEX_API_KEY (a free key from your account settings at openalex.org, "
-    "page settings/api; required by the API since 13 February 2026)"
+    "set OPENALEX_API_KEY to your free key (openalex.org, account settings, API; "
+    "required since 13 February 2026)"
 )
 _REDIRECTS = (301, 302, 303, 307, 308)
+#: failures of the connection or the body that another try may fix
+_TRANSIENT = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 _MAX_REDIRECTS = 5
 
 
@@ -166,7 +173,8 @@ class OpenAlexClient:
         if not self._key and warn:
             print(
                 "warning: OPENALEX_API_KEY is not set; the OpenAlex API refuses most calls "
-                f"without a key since 13 February 2026. Trying without one. To fix: {KEY_HELP}.",
+                f"without a key. Trying without one (fine for a local replay server). "
+                f"To fix: {KEY_HELP}.",
                 file=sys.stderr,
             )
 
@@ -234,8 +242,10 @@ class OpenAlexClient:
                     url, params=sent, timeout=self.settings.timeout, allow_redirects=False
                 )
                 content = resp.content  # a dropped connection mid-body raises here
-            except requests.RequestException as exc:
+            except _TRANSIENT as exc:
                 raise _Retryable(f"{type(exc).__name__}: {exc}") from None
+            except requests.RequestException as exc:
+                raise FetchError(f"cannot request {self.redact(url)}: {self.redact(str(exc))}") from None
             headers = {k.lower(): v for k, v in resp.headers.items()}
             self.rate = {k: v for k, v in headers.items() if k.startswith("x-ratelimit-")}
             shown = self.redact(_with_query(url, params))

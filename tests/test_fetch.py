@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -140,6 +141,18 @@ def test_retries_used_up_raise_fetch_error_naming_the_url_without_the_key(tmp_pa
     assert "rerun the same command" in message
 
 
+def test_unreachable_api_fails_with_the_url_and_never_the_key(tmp_path):
+    with socket.socket() as probe:  # a port on loopback that nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = Config(home=tmp_path, openalex_api_key=KEY, openalex_base_url=f"http://127.0.0.1:{port}")
+    with pytest.raises(FetchError) as caught:
+        fetch_works(config, NL_CN, progress=False, settings=FAST)
+    message = str(caught.value)
+    assert f"127.0.0.1:{port}/works?" in message and "ConnectionError" in message
+    assert KEY not in message
+
+
 # -- interruption and resume -------------------------------------------------------------------
 def test_rerun_after_a_permanent_drop_stores_exactly_the_pages_of_an_uninterrupted_fetch(
     tmp_path,
@@ -237,6 +250,21 @@ def test_limit_stops_early_and_a_higher_limit_continues_the_same_fetch(tmp_path,
     assert more.resumed and more.finished and more.works == 250
     ids = work_ids(more.out_dir)
     assert len(ids) == len(set(ids)) == 250
+
+
+def test_pages_on_disk_without_a_state_file_are_adopted_in_order(tmp_path, server):
+    first = fetch(tmp_path, server)
+    first.state_path.unlink()
+    again = fetch(tmp_path, server)
+    assert again.finished and again.fetched_pages == 0 and again.works == 250
+    assert len(server.list_requests()) == 4
+    assert json.loads(again.state_path.read_text())["pages"] == 4
+
+
+def test_a_saved_fetch_is_not_silently_continued_in_another_folder(tmp_path, server):
+    fetch(tmp_path, server, WorksQuery(countries=("NL", "CN"), limit=100))
+    with pytest.raises(InputError, match="--out"):
+        fetch(tmp_path, server, out_dir=tmp_path / "elsewhere")
 
 
 # -- quota and keys ----------------------------------------------------------------------------
