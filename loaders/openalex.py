@@ -10,9 +10,11 @@ and never lets the API key reach a file, a log line or an error message.
 Example
 -------
 >>> from ties.config import Config
->>> client = OpenAlexClient(Config(openalex_api_key="k"), ClientSettings(), warn=False)
->>> client.redact("https://api.openalex.org/works?api_key=k&per_page=1")
+>>> client = OpenAlexClient(Config(openalex_api_key="s3cr3t-key"), warn=False)
+>>> client.redact("https://api.openalex.org/works?api_key=s3cr3t-key&per_page=1")
 'https://api.openalex.org/works?per_page=1'
+>>> client.redact("Max retries exceeded with url: /works?api_key=s3cr3t-key")
+'Max retries exceeded with url: /works?api_key=<api-key>'
 """
 
 from __future__ import annotations
