@@ -1,0 +1,40 @@
+# Research Ties: two commands set everything up on a fresh machine.
+#   make demo   - venv, demo corpus, embedded store, dashboard on http://127.0.0.1:8501
+#   make test   - venv, system test dependencies, a real Neo4j, the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: demo test bench faults lint venv system-deps clean
+
+$(BIN)/ties: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(BIN)/ties
+
+venv: $(BIN)/ties
+
+demo: venv
+	$(BIN)/ties demo --port $(PORT) $(DEMO_ARGS)
+
+# Chromium (browser test), docker-compose (compose file validation), Java 17 and Maven
+# (local Neo4j server). Installed with apt-get where missing and we are root.
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: venv system-deps
+	@bash scripts/test.sh $(PYTEST_ARGS)
+
+bench: venv system-deps
+	@bash scripts/bench.sh
+
+faults: venv system-deps
+	@bash scripts/faults.sh
+
+clean:
+	rm -rf .ties .ties-test .pytest_cache test-artifacts

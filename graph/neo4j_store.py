@@ -1,0 +1,236 @@
+"""Neo4j as the production store: constraints from the schema, batched idempotent sync.
+
+Loading is incremental: the store remembers (under ``TIES_HOME/state/sync``) a hash of
+every row it pushed per table and server, and pushes only new or changed rows, in
+batches of ``UNWIND $rows ... MERGE`` inside ``execute_write`` (so transient errors are
+retried by the driver). Rows that disappeared from the tables are deleted. Labels,
+relationship types and property names come from `graph/schema.yaml`, never from user
+input; values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import orjson
+import pyarrow.parquet as pq
+from neo4j.exceptions import AuthError, Neo4jError
+from neo4j.exceptions import ServiceUnavailable as DriverUnavailable
+
+from graph.schema import Schema, load_schema
+from graph.tables import require_tables
+from queries.registry import bind_params, load_query
+from ties.config import Config
+from ties.errors import ServiceUnavailable, StoreError
+
+BATCH_ROWS = 5_000
+
+
+def neo4j_schema_statements(schema: Schema) -> list[str]:
+    """Uniqueness constraints on every node id, and the indexes the schema asks for."""
+    statements = []
+    for label, node in schema.nodes.items():
+        statements.append(
+            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        )
+        for prop in node.indexes:
+            statements.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.`{prop}`)")
+    for rtype, rel in schema.relationships.items():
+        if "work_id" in rel.properties:
+            statements.append(
+                f"CREATE INDEX {rtype.lower()}_work_id IF NOT EXISTS FOR ()-[r:{rtype}]-() ON (r.work_id)"
+            )
+    return statements
+
+
+def _node_merge(label: str) -> str:
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+
+
+def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...]) -> str:
+    keyed = ", ".join(f"`{k}`: row.key.`{k}`" for k in key if k not in ("from", "to"))
+    props = f" {{{keyed}}}" if keyed else ""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
+        f"MERGE (a)-[r:{rtype}{props}]->(b) SET r += row.props"
+    )
+
+
+def _row_hash(row: dict) -> str:
+    return hashlib.blake2b(orjson.dumps(row, option=orjson.OPT_SORT_KEYS), digest_size=12).hexdigest()
+
+
+class Neo4jStore:
+    """GraphStore over a Neo4j 5 server (Community is enough)."""
+
+    name = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j",
+                 state_dir: Path | None = None, batch_rows: int = BATCH_ROWS) -> None:
+        self.uri = uri
+        self.database = database
+        self.schema = load_schema()
+        self.batch_rows = batch_rows
+        self.state_dir = state_dir
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password or ""))
+            self.driver.verify_connectivity()
+        except AuthError as exc:
+            raise StoreError(
+                f"Neo4j at {uri} refused the credentials for user {user!r}: check NEO4J_USER and NEO4J_PASSWORD"
+            ) from exc
+        except (DriverUnavailable, OSError, ValueError) as exc:
+            raise ServiceUnavailable(
+                f"Neo4j is not reachable at {uri}: start it with `ties neo4j start` "
+                "(or `docker compose up -d neo4j`), or set NEO4J_URI"
+            ) from exc
+
+    @classmethod
+    def from_config(cls, config: Config) -> Neo4jStore:
+        uri, user, password = config.neo4j_uri, config.neo4j_user, config.neo4j_password
+        if not uri:
+            from graph.neo4j_server import local_connection
+
+            local = local_connection(config.home)
+            if local is None:
+                raise ServiceUnavailable(
+                    "no Neo4j configured: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), "
+                    "or start the local server with `ties neo4j start`"
+                )
+            uri, user, password = local["uri"], local["user"], local["password"]
+        return cls(uri, user, password, config.neo4j_database, state_dir=config.state_dir / "sync")
+
+    # -- loading -----------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        for statement in neo4j_schema_statements(self.schema):
+            self.driver.execute_query(statement, database_=self.database)
+
+    def _state_file(self, table: str) -> Path | None:
+        if self.state_dir is None:
+            return None
+        server = hashlib.blake2b(f"{self.uri}/{self.database}".encode(), digest_size=6).hexdigest()
+        return self.state_dir / server / f"{table}.json"
+
+    def _pushed(self, table: str) -> dict[str, str]:
+        path = self._state_file(table)
+        return orjson.loads(path.read_bytes()) if path and path.is_file() else {}
+
+    def _remember(self, table: str, pushed: dict[str, str]) -> None:
+        path = self._state_file(table)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(orjson.dumps(pushed))
+        tmp.replace(path)
+
+    def _write_batches(self, query: str, rows: list[dict]) -> None:
+        def work(tx: neo4j.ManagedTransaction, batch: list[dict]) -> None:
+            tx.run(query, rows=batch).consume()
+
+        with self.driver.session(database=self.database) as session:
+            for start in range(0, len(rows), self.batch_rows):
+                session.execute_write(work, rows[start:start + self.batch_rows])
+
+    def load(self, tables_dir: Path) -> dict[str, int]:
+        """Push new and changed rows of every table; delete rows no longer in the tables."""
+        require_tables(tables_dir)
+        try:
+            self.ensure_schema()
+            for table, node in self.schema.node_tables().items():
+                self._sync_table(tables_dir, table, ("id",), _node_merge(node.label),
+                                 f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n")
+            for table, (rel, end) in self.schema.edge_tables().items():
+                keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
+                delete = (f"UNWIND $keys AS k MATCH (a:{end.source} {{id: k.from}})-[r:{rel.type}]->"
+                          f"(b:{end.target} {{id: k.to}}) " + (f"WHERE {keyed} " if keyed else "") + "DELETE r")
+                self._sync_table(tables_dir, table, rel.key, _rel_merge(rel.type, end.source, end.target, rel.key),
+                                 delete)
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j refused the load: {exc.message}") from exc
+        return self.counts()
+
+    def _sync_table(self, tables_dir: Path, table: str, key: tuple[str, ...], merge: str, delete: str) -> None:
+        path = tables_dir / f"{table}.parquet"
+        records = pq.read_table(path).to_pylist() if path.is_file() else []
+        pushed = self._pushed(table)
+        current: dict[str, str] = {}
+        changed: list[dict] = []
+        for record in records:
+            key_values = {k: ("" if record.get(k) is None else record[k]) for k in key}
+            key_id = _row_hash(key_values)
+            digest = _row_hash(record)
+            current[key_id] = digest
+            if pushed.get(key_id) != digest:
+                props = {k: v for k, v in record.items() if k not in ("from", "to")}
+                changed.append({"id": record.get("id"), "from": record.get("from"), "to": record.get("to"),
+                                "key": key_values, "props": props})
+        if changed:
+            self._write_batches(merge, changed)
+        removed_ids = set(pushed) - set(current)
+        if removed_ids and pushed:
+            # keys are stored hashed, so deletions are found by comparing with the server
+            self._delete_missing(table, key, records, delete)
+        self._remember(table, current)
+
+    def _delete_missing(self, table: str, key: tuple[str, ...], records: list[dict], delete: str) -> None:
+        wanted = {tuple("" if r.get(k) is None else r[k] for k in key) for r in records}
+        if table in self.schema.node_tables():
+            label = self.schema.node_tables()[table].label
+            rows = self.driver.execute_query(f"MATCH (n:{label}) RETURN n.id AS id", database_=self.database).records
+            gone = [{"id": r["id"]} for r in rows if (r["id"],) not in wanted]
+        else:
+            rel, end = self.schema.edge_tables()[table]
+            cols = ", ".join(
+                f"r.`{k}` AS `{k}`" for k in key if k not in ("from", "to")
+            )
+            query = (f"MATCH (a:{end.source})-[r:{rel.type}]->(b:{end.target}) "
+                     f"RETURN a.id AS `from`, b.id AS `to`" + (f", {cols}" if cols else ""))
+            rows = self.driver.execute_query(query, database_=self.database).records
+            gone = [dict(r) for r in rows if tuple(r[k] if r[k] is not None else "" for k in key) not in wanted]
+        if gone:
+            self._write_batches(delete.replace("$keys", "$rows"), gone)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def run(self, query_name: str, params: dict[str, Any] | None = None) -> list[dict]:
+        query = load_query(query_name, "neo4j")
+        bound = bind_params(query, params)
+        try:
+            records, _, _ = self.driver.execute_query(
+                query.text, bound, database_=self.database, routing_=neo4j.RoutingControl.READ
+            )
+        except Neo4jError as exc:
+            raise StoreError(f"query {query_name} failed on Neo4j: {exc.message}") from exc
+        return [dict(record) for record in records]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for label in self.schema.nodes:
+            records, _, _ = self.driver.execute_query(
+                f"MATCH (n:{label}) RETURN count(n) AS c", database_=self.database
+            )
+            out[label] = int(records[0]["c"])
+        for rtype in self.schema.relationships:
+            records, _, _ = self.driver.execute_query(
+                f"MATCH ()-[r:{rtype}]->() RETURN count(r) AS c", database_=self.database
+            )
+            out[rtype] = int(records[0]["c"])
+        return out
+
+    def clear(self) -> None:
+        """Delete every node and relationship and forget what was pushed (tests, resets)."""
+        with self.driver.session(database=self.database) as session:  # IN TRANSACTIONS needs auto-commit
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        if self.state_dir is not None:
+            for table in list(self.schema.node_tables()) + list(self.schema.edge_tables()):
+                path = self._state_file(table)
+                if path and path.is_file():
+                    path.unlink()
+
+    def close(self) -> None:
+        self.driver.close()

@@ -1,0 +1,90 @@
+"""Shared fixtures: a temporary TIES_HOME, the known-answer corpus loaded into both
+stores, and the real Neo4j server (never a mock; never a silent skip under CI)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graph.ladybug_store import LadybugStore
+from tests.corpus import write_known_corpus
+from ties.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty TIES_HOME for one test, with the embedded store selected."""
+    path = tmp_path / "ties-home"
+    monkeypatch.setenv("TIES_HOME", str(path))
+    monkeypatch.setenv("TIES_STORE", "local")
+    return path
+
+
+@pytest.fixture
+def config(home: Path) -> Config:
+    return Config(home=home)
+
+
+@pytest.fixture(scope="session")
+def known_home(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The known-answer corpus loaded once into tables and the embedded store."""
+    from loaders.ingest import ingest
+
+    base = tmp_path_factory.mktemp("known")
+    cfg = Config(home=base / "home")
+    ingest([write_known_corpus(base / "corpus")], cfg, progress=False)
+    store = LadybugStore(cfg.ladybug_dir)
+    store.load(cfg.tables_dir)
+    store.close()
+    return cfg
+
+
+@pytest.fixture
+def known_local(known_home: Config):
+    store = LadybugStore(known_home.ladybug_dir, read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def neo4j_credentials() -> tuple[str, str, str]:
+    """(uri, user, password) of a real Neo4j: NEO4J_URI, a compose service, or the local server."""
+    from tests.neo4j_service import neo4j_connection
+
+    return neo4j_connection()
+
+
+@pytest.fixture(scope="session")
+def neo4j_factory(neo4j_credentials, tmp_path_factory):
+    """Open Neo4jStore objects on the test server; each loads into a cleared database."""
+    from graph.neo4j_store import Neo4jStore
+
+    uri, user, password = neo4j_credentials
+    opened = []
+
+    def open_store(state_name: str = "sync") -> Neo4jStore:
+        store = Neo4jStore(uri, user, password, state_dir=tmp_path_factory.mktemp(state_name))
+        opened.append(store)
+        return store
+
+    yield open_store
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def known_neo4j(known_home: Config, neo4j_factory):
+    """The known-answer corpus in Neo4j (database cleared first)."""
+    store = neo4j_factory("known")
+    store.clear()
+    store.load(known_home.tables_dir)
+    return store
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -1,0 +1,49 @@
+"""`ties dashboard`: the Streamlit app, bound to 127.0.0.1 by default."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from ties.commands._common import config_from, store_option
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+
+def streamlit_command(port: int, address: str, headless: bool) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port), "--server.address", address,
+        "--server.headless", "true" if headless else "false",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]
+
+
+def run_dashboard(port: int, address: str, headless: bool, store: str | None) -> None:
+    """Run Streamlit in the foreground until interrupted (Ctrl-C)."""
+    config = config_from(store)
+    env = {**os.environ, "TIES_HOME": str(config.home.resolve()), "TIES_STORE": config.store}
+    click.echo(f"dashboard: http://{address}:{port}  (Ctrl-C to stop)", err=True)
+    try:
+        subprocess.run(streamlit_command(port, address, headless), env=env, check=False)
+    except KeyboardInterrupt:
+        pass
+
+
+@click.command("dashboard")
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Interface to bind; keep 127.0.0.1 unless behind an authenticating proxy.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser (headless).")
+@store_option
+def command(port: int, address: str, no_browser: bool, store: str | None) -> None:
+    """Serve the dashboard (Overview, Explorer, profiles, exports).
+
+    Example: ties dashboard --port 8501 --store neo4j
+    """
+    run_dashboard(port, address, no_browser, store)
