@@ -1,0 +1,127 @@
+"""Exposure: how many of a unit's works tie it to watchlist entities, and what share of its
+China co-publications that is, per sector, institution, department, field, technology
+area, year or branch of the PLA.
+
+Counts come from the publication-based ties (direct co-authorship and dual affiliation)
+returned by the Cypher queries; the denominator from `china_copublications`. The
+aggregation is pandas over those rows, so both stores give the same table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from graph.store import GraphStore
+from queries.evidence import TieQuery, find_evidence
+from ties.errors import InputError
+
+__all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence"]
+
+DIMENSIONS = ("sector", "institution", "department", "field", "technology", "year", "branch")
+COLUMNS = ["unit_id", "unit", "works", "authors", "entities", "china_works", "share", "first_year", "last_year",
+           "trend"]
+
+
+def _branch(chain: list[str] | None) -> str:
+    """The level just under the root: the PLA service or organ (or the conglomerate)."""
+    chain = list(chain or [])
+    if not chain:
+        return "unknown"
+    return chain[-2] if len(chain) >= 2 else chain[-1]
+
+
+def _tech_areas() -> dict[str, list[str]]:
+    from loaders.tech_areas import load_tech_areas
+
+    return load_tech_areas()
+
+
+def _units(frame: pd.DataFrame, by: str, evidence: bool) -> pd.DataFrame:
+    """Add unit_id and unit columns for dimension `by` (exploding technology areas)."""
+    unit_of: dict[str, Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]]] = {
+        "sector": lambda f: (f["sector"].fillna("").replace("", "unclassified"),) * 2,
+        "institution": lambda f: (f["institution_id"], f["institution"]),
+        "department": lambda f: (f["department_id"].fillna(""), f["department_id"].fillna("").str.split("#").str[-1]),
+        "field": lambda f: (f["field"].fillna("").replace("", "unknown"),) * 2,
+        "year": lambda f: (f["year"].fillna(0).astype(int).astype(str),) * 2,
+    }
+    frame = frame.copy()
+    if by == "technology":
+        areas = _tech_areas()
+        frame["unit_id"] = [areas.get(s or "", []) or ["other"] for s in frame["subfield"]]
+        frame = frame.explode("unit_id")
+        frame["unit"] = frame["unit_id"]
+    elif by == "branch":
+        if evidence:
+            frame["unit_id"] = [_branch(c) for c in frame["chain"]]
+        else:
+            frame["unit_id"] = "all China co-publications"
+        frame["unit"] = frame["unit_id"]
+    else:
+        frame["unit_id"], frame["unit"] = unit_of[by](frame)
+    if by == "department":
+        frame = frame[frame["unit_id"] != ""]
+    return frame
+
+
+def exposure_evidence(store: GraphStore, query: TieQuery) -> pd.DataFrame:
+    """The publication-based tie rows behind exposure figures (direct and dual affiliation)."""
+    kinds = tuple(k for k in query.kinds if k in ("direct", "dual_affiliation")) or ("direct", "dual_affiliation")
+    rows = find_evidence(store, TieQuery(**{**query.filters(), "kinds": kinds}))
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.rename(columns={"source_institution_id": "institution_id", "source_institution": "institution",
+                                 "source_sector": "sector"})
+
+
+def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.DataFrame:
+    """One row per unit: works with ties, Dutch authors, distinct entities, China
+    co-publications, the share of those with ties, years and a per-year trend.
+
+    Sorted by works (descending), then unit, so both stores give the same table.
+    """
+    if by not in DIMENSIONS:
+        raise InputError(f"--by must be one of {', '.join(DIMENSIONS)}; got {by!r}")
+    query = query or TieQuery()
+    evidence = exposure_evidence(store, query)
+    china = pd.DataFrame(store.run("china_copublications", {
+        "country": query.country, "since": query.since, "until": query.until}))
+    if query.institution and not china.empty:
+        china = china[china["institution_id"] == query.institution]
+    if evidence.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    ev = _units(evidence, by, evidence=True)
+    grouped = ev.groupby(["unit_id", "unit"], sort=True)
+    table = grouped.agg(works=("work_id", "nunique"), authors=("source_author_id", "nunique"),
+                        entities=("entity_id", "nunique"), first_year=("year", "min"),
+                        last_year=("year", "max")).reset_index()
+    trend = (ev.drop_duplicates(["unit_id", "work_id"]).groupby(["unit_id", "year"]).size())
+    table["trend"] = [
+        {int(y): int(n) for y, n in trend.loc[u].items()} if u in trend.index.get_level_values(0) else {}
+        for u in table["unit_id"]
+    ]
+    if china.empty:
+        table["china_works"] = 0
+    else:
+        den = _units(china, by, evidence=False).groupby("unit_id")["work_id"].nunique()
+        if by == "branch":
+            total = china["work_id"].nunique()
+            table["china_works"] = total
+        else:
+            table["china_works"] = [int(den.get(u, 0)) for u in table["unit_id"]]
+    table["share"] = [round(w / c, 4) if c else None for w, c in zip(table["works"], table["china_works"], strict=True)]
+    table = table.sort_values(["works", "unit_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    for column in ("works", "authors", "entities", "china_works", "first_year", "last_year"):
+        table[column] = table[column].astype(int)
+    return table[COLUMNS]
+
+
+def exposure_by_year(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.DataFrame:
+    """Long table (unit, year, works) for trend charts and heatmaps."""
+    table = exposure(store, by, query)
+    rows = [{"unit": u, "year": y, "works": n} for u, t in zip(table["unit"], table["trend"], strict=True)
+            for y, n in sorted(t.items())]
+    return pd.DataFrame(rows, columns=["unit", "year", "works"])

@@ -1,0 +1,36 @@
+"""`ties brokers`: who bridges Dutch units and watchlist entities most."""
+
+from __future__ import annotations
+
+import click
+
+from graph.store import open_store
+from queries.brokers import brokers
+from ties.commands._common import config_from, echo_json, json_option, store_option
+from ties.commands.paths import tie_query_from, tie_query_options
+
+
+@click.command("brokers")
+@tie_query_options
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True)
+@store_option
+@json_option
+def command(top: int, store: str | None, as_json: bool, **kwargs) -> None:
+    """Authors and institutions that bridge Dutch units and watchlist entities: betweenness
+    on the co-authorship projection and a count of distinct ties, with their works.
+
+    Example: ties brokers --to cmc --top 10 --json
+    """
+    query = tie_query_from(kwargs)
+    graph = open_store(config_from(store), read_only=True)
+    try:
+        result = brokers(graph, query, top=top)
+    finally:
+        graph.close()
+    if as_json:
+        echo_json({k: v.to_dict("records") for k, v in result.items()} | {"filters": query.filters()})
+        return
+    for key, frame in result.items():
+        click.echo(f"== {key}")
+        click.echo(frame.drop(columns=[c for c in ("works", "institutions") if c in frame]).to_string(index=False)
+                   if not frame.empty else "(none)")
