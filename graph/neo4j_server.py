@@ -26,6 +26,7 @@ import secrets
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -241,8 +242,14 @@ def _set_initial_password(java: str, lib: Path, home: Path, password: str) -> No
         capture_output=True, text=True, env=env,
     )
     if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-1:]
-        raise ServiceUnavailable(f"setting the initial Neo4j password failed: {' '.join(tail)}")
+        lines = [x.strip() for x in (done.stderr or done.stdout).splitlines() if x.strip()]
+        raise ServiceUnavailable("setting the initial Neo4j password failed: "
+                                 f"{lines[0] if lines else 'exit ' + str(done.returncode)}")
+
+
+def new_password(length: int = 32) -> str:
+    """A random password of letters and digits (a leading "-" would read as an option)."""
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
 
 
 def _password_for(home: Path, java: str, lib: Path, previous: dict | None) -> str:
@@ -254,7 +261,7 @@ def _password_for(home: Path, java: str, lib: Path, previous: dict | None) -> st
     if has_system_db:
         raise ConfigError(f"{data} already holds a database but {_connection_file(home)} "
                           "with its password is missing; delete that data folder to start afresh")
-    password = secrets.token_urlsafe(24)
+    password = new_password()
     _set_initial_password(java, lib, home, password)
     return password
 

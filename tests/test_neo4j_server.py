@@ -48,6 +48,12 @@ def test_conf_puts_bolt_on_loopback_with_auth_on_and_http_off(tmp_path):
     assert f"server.directories.data={(tmp_path / 'neo4j' / 'data').resolve()}" in conf
 
 
+def test_generated_passwords_are_long_and_cannot_be_read_as_an_option():
+    passwords = {neo4j_server.new_password() for _ in range(200)}
+    assert len(passwords) == 200
+    assert all(len(p) == 32 and p.isalnum() for p in passwords)
+
+
 def test_a_busy_port_is_refused_with_a_message_naming_it():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
