@@ -113,7 +113,6 @@ class _Inst:
     raw: dict  # domain -> ready raw affiliation strings
     raw_nl: list
     raw_former: list
-    pool: int = 20
 
 
 @dataclass
@@ -220,9 +219,11 @@ class _Builder:
         self.counts = {"nl_cn": 0, "nl_only": 0, "cn_only": 0, "with_pla": 0, "planted": 0}
         gshare = {"nl": 0.5, "cn": 0.38, "seven_sons": 0.1, "pla": 0.02}
         totals = {g: sum(i.weight for i in ref.insts.values() if i.group == g) for g in gshare}
+        self.pools = {}  # institution index -> author pool size (per builder: ref is shared)
         for inst in ref.insts.values():
             share = gshare[inst.group] * inst.weight / totals[inst.group]
-            inst.pool = int(max(20, min(STRIDE - 200, n * mix.mean_authors * share / 2.0)))
+            self.pools[inst.index] = int(max(20, min(STRIDE - 200,
+                                                     n * mix.mean_authors * share / 2.0)))
         self.mu = math.log(mix.mean_authors) - 0.32  # lognormal, sigma 0.8, mean ~ mean_authors
         names = ref.names
         self.nl_names = (names["nl_given"], names["nl_family"])
@@ -239,7 +240,8 @@ class _Builder:
         return {"id": f"{OA}A{aid}", "display_name": name, "orcid": orcid, "is_synthetic": True}
 
     def pool_author(self, inst: _Inst, taken: set) -> dict:
-        aid = AUTHOR_BASE + inst.index * STRIDE + int(inst.pool * self.rng.random()
+        pool = self.pools[inst.index]
+        aid = AUTHOR_BASE + inst.index * STRIDE + int(pool * self.rng.random()
                                                        ** self.mix.author_reuse)
         while aid in taken:
             aid += 1

@@ -355,3 +355,13 @@ def test_cli_writes_a_corpus_prints_json_and_refuses_to_overwrite(tmp_path, caps
     assert "synthetic works" in capsys.readouterr().out
     assert not (out / "works.jsonl").exists() and (out / "works" / "manifest").is_file()
     assert run(["generate", "--works", "-3", "--out", str(out)]) == 2
+
+
+def test_two_corpora_generated_side_by_side_do_not_disturb_each_other() -> None:
+    alone = [w["authorships"][0]["author"]["id"] for w in generate_works(300, seed=4)]
+    first, other = generate_works(300, seed=4), generate_works(50_000, seed=9)
+    mixed = []
+    for w in first:
+        next(other)
+        mixed.append(w["authorships"][0]["author"]["id"])
+    assert mixed == alone
