@@ -139,16 +139,19 @@ def indirect_ties(store: GraphStore, q: TieQuery) -> list[dict]:
         return []
     keep = (set(G) - labelled) | set(sources) | set(targets)
     H = G.subgraph(keep).copy()
-    H.remove_edges_from([(u, v) for u, v in list(H.edges()) if u in source_aff and v in source_aff])
     sink = ("__targets__",)
     H.add_edges_from((t, sink) for t in targets)
-    # hop distance of every node to the nearest target, to skip sources out of reach early
-    reach = nx.single_source_shortest_path_length(H, sink, cutoff=q.max_hops + 1)
+    # hop distance to the nearest target through intermediaries only (no other Dutch author)
+    source_set = set(sources)
+    between = nx.subgraph_view(H, filter_node=lambda n: n not in source_set)
+    reach = nx.single_source_shortest_path_length(between, sink, cutoff=q.max_hops)
     rows: list[dict] = []
     for source in sources:
-        if reach.get(source, q.max_hops + 2) - 1 < 2:
+        steps = [reach[n] for n in H[source] if n in reach]
+        hops_to_target = min(steps) if steps else 0  # edges to sink = hops from source
+        if not 2 <= hops_to_target <= q.max_hops:
             continue  # out of reach, or a direct tie (reported as direct)
-        view = nx.subgraph_view(H, filter_node=lambda n, s=source: n == s or n not in source_aff)
+        view = nx.subgraph_view(H, filter_node=lambda n, s=source: n == s or n not in source_set)
         for path in islice(nx.shortest_simple_paths(view, source, sink), q.k):
             authors = path[:-1]
             hops = len(authors) - 1

@@ -4,7 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export TIES_TEST_HOME="${TIES_TEST_HOME:-$PWD/.ties-test}"
+export TIES_NEO4J_TEST_HOME="${TIES_NEO4J_TEST_HOME:-$PWD/.ties-test}"
+export TIES_TEST_HOME="$TIES_NEO4J_TEST_HOME"
 mkdir -p "$TIES_TEST_HOME" test-artifacts
 started=0
 if [ -z "${NEO4J_URI:-}" ]; then

@@ -54,9 +54,10 @@ def known_local(known_home: Config):
 @pytest.fixture(scope="session")
 def neo4j_credentials() -> tuple[str, str, str]:
     """(uri, user, password) of a real Neo4j: NEO4J_URI, a compose service, or the local server."""
-    from tests.neo4j_service import neo4j_connection
+    from tests.neo4j_service import neo4j_connection, stop_if_started
 
-    return neo4j_connection()
+    yield neo4j_connection()
+    stop_if_started()
 
 
 @pytest.fixture(scope="session")

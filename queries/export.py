@@ -1,0 +1,456 @@
+"""Evidence exports: the subgraph behind a set of tie paths, as GraphML, JSON, CSV, HTML or Markdown.
+
+Investigators need the evidence outside the tool, in formats other tools read, and every
+piece of it checkable: each edge that comes from a publication names its OpenAlex work id
+and DOI and, for affiliations, the raw string as printed. The same pure writers serve
+`ties export` and the dashboard's Export page, so both give the same files.
+
+Flow: :func:`gather` (the one I/O step) runs the tie queries and looks up works and
+watchlist entities; :func:`attach_evidence` hangs every supporting evidence row on its
+path; :func:`subgraph_from_paths` merges them into one ``nx.MultiDiGraph``; one writer
+per format turns a :class:`Bundle` into bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pandas as pd
+
+from queries.paths import _group_key, build_path, paths_report
+from ties.errors import InputError
+
+__all__ = [
+    "FORMATS", "NOTE", "Bundle", "attach_evidence", "gather", "network_html", "render", "subgraph_from_paths",
+    "to_csv_zip", "to_graphml", "to_html", "to_json", "to_markdown", "work_ids",
+]
+
+FORMATS = ("graphml", "json", "csv", "html", "md")
+SUFFIX = {"graphml": ".graphml", "json": ".json", "csv": ".zip", "html": ".html", "md": ".md"}
+NOTE = "Co-authorship is evidence of collaboration, not of wrongdoing."
+EDGE_COLUMNS = ["source", "target", "type", "work_id", "doi", "year", "raw_affiliation", "matched_by", "rule",
+                "alias", "paths"]
+WORK_COLUMNS = ["work_id", "doi", "title", "year", "type", "field", "subfield", "is_synthetic"]
+
+#: node colour and shape by label (and by role for institutions), for the network views
+STYLE = {
+    "source": ("#1f77b4", "dot"),       # Dutch institution
+    "Department": ("#6baed6", "dot"),
+    "Author": ("#9e9e9e", "dot"),
+    "Work": ("#f2c14e", "square"),
+    "target": ("#d62728", "dot"),       # institution matched to the watchlist
+    "Institution": ("#8c8c8c", "dot"),
+    "Entity": ("#7b1f1f", "diamond"),
+}
+LEGEND = [("Dutch institution", "source"), ("Department", "Department"), ("Author", "Author"),
+          ("Work", "Work"), ("Watchlist-matched institution", "target"), ("Watchlist entity", "Entity")]
+PHYSICS_LIMIT = 250  #: above this many nodes the layout is computed once in Python, physics off
+
+
+@dataclass
+class Bundle:
+    """Everything an export needs: ranked paths with their evidence, and the context."""
+
+    paths: list[dict]
+    summary: dict = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)  #: the table set's metadata (data_date, synthetic, ...)
+    works: dict[str, dict] = field(default_factory=dict)  #: work id -> record (doi, title, year, ...)
+    entities: dict[str, dict] = field(default_factory=dict)  #: entity id -> record (aliases, sources, ...)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        return subgraph_from_paths(self.paths, self.works)
+
+
+def attach_evidence(paths: list[dict], rows: list[dict]) -> list[dict]:
+    """Give each ranked path the evidence rows it folds (one per supporting work).
+
+    ``paths_report`` keeps the strongest row's nodes and edges; investigators need every
+    work's raw strings, so the rows are put back under ``path["evidence"]``.
+    """
+    members: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        members[_group_key(row)].append(row)
+    return [{**path, "evidence": members.get(path_key(path), [])} for path in paths]
+
+
+def path_key(path: dict) -> tuple:
+    """The grouping key of ``queries.paths`` (kind, units, entity, people) rebuilt from a path."""
+    affiliations = [e for e in path["edges"] if e["type"] == "AFFILIATED_WITH"]
+    x, y = affiliations[0]["source"], affiliations[-1]["source"]
+    via = tuple(n["id"] for n in path["nodes"] if n["label"] == "Author" and n["id"] not in (x, y))
+    return (path["kind"], path["source"]["institution_id"], path["source"]["department_id"] or "",
+            path["target"]["entity_id"], x, y, path["target"]["institution_id"], via)
+
+
+def work_ids(paths: list[dict]) -> set[str]:
+    """Every work id a set of paths refers to (supporting works and affiliation evidence)."""
+    ids: set[str] = set()
+    for path in paths:
+        ids.update(path.get("works", []))
+        for edge in path["edges"]:
+            if edge.get("work_id"):
+                ids.add(edge["work_id"])
+        for row in path.get("evidence", []):
+            ids.update(w for w in (row.get("work_id"), row.get("source_work_id"), row.get("target_work_id")) if w)
+    return ids
+
+
+def _merge_node(G: nx.MultiDiGraph, node: dict, role: str | None) -> None:
+    attrs = {k: v for k, v in node.items() if k != "id" and v not in (None, "")}
+    if node["id"] in G:
+        current = G.nodes[node["id"]]
+        for key, value in attrs.items():
+            current.setdefault(key, value)
+        if role == "source" or (role == "target" and current.get("role") != "source"):
+            current["role"] = role
+    else:
+        G.add_node(node["id"], **attrs, **({"role": role} if role else {}))
+
+
+def subgraph_from_paths(paths: list[dict], works: dict[str, dict] | None = None) -> nx.MultiDiGraph:
+    """One multigraph of every node and edge of the paths (and of their evidence rows).
+
+    Parameters
+    ----------
+    paths : ranked paths from ``paths_report`` (optionally with ``evidence`` attached)
+    works : work id -> record, used to fill titles and DOIs the paths leave empty
+
+    Returns
+    -------
+    ``nx.MultiDiGraph``: nodes keyed by id with ``label``, ``name`` and ``role`` (source,
+    target); one edge per (type, work id, raw string) with the ranks of the paths using it.
+
+    Examples
+    --------
+    >>> G = subgraph_from_paths([])
+    >>> G.number_of_nodes(), G.graph["paths"]
+    (0, 0)
+    """
+    works = works or {}
+    G = nx.MultiDiGraph(paths=len(paths))
+    for path in paths:
+        parts = [build_path(row) for row in path.get("evidence", [])] or [path]
+        for part in parts:
+            for node in part["nodes"]:
+                role = "source" if node["id"] == path["source"]["institution_id"] else (
+                    "target" if node["id"] == path["target"]["institution_id"] else None)
+                _merge_node(G, node, role)
+            for edge in part["edges"]:
+                key = f"{edge['type']}|{edge.get('work_id') or ''}|{edge.get('raw_affiliation') or ''}"
+                u, v = edge["source"], edge["target"]
+                if G.has_edge(u, v, key):
+                    ranks = G.edges[u, v, key]["paths"]
+                    if path.get("rank") not in ranks:
+                        ranks.append(path.get("rank"))
+                    continue
+                attrs = {k: v for k, v in edge.items() if k not in ("source", "target") and v not in (None, "")}
+                work = works.get(edge.get("work_id") or "", {})
+                if edge.get("work_id") and not attrs.get("doi") and work.get("doi"):
+                    attrs["doi"] = work["doi"]
+                if edge.get("work_id") and not attrs.get("year") and work.get("year"):
+                    attrs["year"] = work["year"]
+                G.add_edge(u, v, key=key, **attrs, paths=[path.get("rank")])
+    for node, data in G.nodes(data=True):
+        if data.get("label") == "Work":
+            record = works.get(node, {})
+            for attr in ("title", "doi", "year", "field"):
+                if not data.get(attr) and record.get(attr):
+                    data[attr] = record[attr]
+    return G
+
+
+def _plain(value: object) -> object:
+    """A GraphML-safe attribute value: lists as JSON text, scalars unchanged."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | tuple | dict) else value
+
+
+def to_graphml(G: nx.MultiDiGraph) -> bytes:
+    """GraphML (yEd, Gephi, Cytoscape); lists become JSON text, missing values are left out."""
+    H = nx.MultiDiGraph()
+    H.graph.update({k: _plain(v) for k, v in G.graph.items()})
+    for node, data in G.nodes(data=True):
+        H.add_node(node, **{k: _plain(v) for k, v in data.items() if v is not None})
+    for u, v, key, data in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=key, **{k: _plain(x) for k, x in data.items() if x is not None})
+    buffer = io.BytesIO()
+    nx.write_graphml(H, buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def _nodes(G: nx.MultiDiGraph) -> list[dict]:
+    return [{"id": n, **d} for n, d in G.nodes(data=True)]
+
+
+def _links(G: nx.MultiDiGraph) -> list[dict]:
+    return [{"source": u, "target": v, **d} for u, v, d in G.edges(data=True)]
+
+
+def _works_table(G: nx.MultiDiGraph, works: dict[str, dict]) -> list[dict]:
+    """One record per work id that appears on a node or an edge of the subgraph."""
+    ids = {n for n, d in G.nodes(data=True) if d.get("label") == "Work"}
+    ids |= {d["work_id"] for _, _, d in G.edges(data=True) if d.get("work_id")}
+    rows = []
+    for work_id in sorted(ids):
+        record = {**G.nodes[work_id]} if work_id in G else {}
+        record.update({k: v for k, v in works.get(work_id, {}).items() if v not in (None, "")})
+        rows.append({"work_id": work_id, **{c: record.get(c) for c in WORK_COLUMNS[1:]}})
+    return rows
+
+
+def _context(bundle: Bundle) -> dict:
+    return {"data_date": bundle.meta.get("data_date"), "loaded_at": bundle.meta.get("loaded_at"),
+            "synthetic": bool(bundle.meta.get("synthetic")), "filters": bundle.filters, "note": NOTE}
+
+
+def to_json(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
+    """JSON with ``nodes`` and ``links`` (d3 / vis style), the ``works`` and the context."""
+    G = bundle.graph if G is None else G
+    doc = {**_context(bundle), "summary": {k: v for k, v in bundle.summary.items() if k != "filters"},
+           "nodes": _nodes(G), "links": _links(G), "works": _works_table(G, bundle.works)}
+    return json.dumps(doc, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def to_csv_zip(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
+    """A zip of nodes.csv, edges.csv, works.csv and a README.txt with the filters and date."""
+    G = bundle.graph if G is None else G
+    nodes = pd.DataFrame(_nodes(G))
+    edges = pd.DataFrame(_links(G), columns=EDGE_COLUMNS)
+    if not edges.empty:
+        edges["paths"] = [";".join(str(p) for p in ps) if isinstance(ps, list) else ps for ps in edges["paths"]]
+    works = pd.DataFrame(_works_table(G, bundle.works), columns=WORK_COLUMNS)
+    context = _context(bundle)
+    readme = "\n".join([NOTE, f"data date: {context['data_date']}", f"synthetic demo data: {context['synthetic']}",
+                        "filters: " + json.dumps(bundle.filters, default=str), ""])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("nodes.csv", nodes.to_csv(index=False))
+        archive.writestr("edges.csv", edges.to_csv(index=False))
+        archive.writestr("works.csv", works.to_csv(index=False))
+        archive.writestr("README.txt", readme)
+    return buffer.getvalue()
+
+
+def _style(data: dict) -> tuple[str, str]:
+    if data.get("label") == "Institution" and data.get("role") in ("source", "target"):
+        return STYLE[data["role"]]
+    return STYLE.get(data.get("label", ""), ("#8c8c8c", "dot"))
+
+
+def _edge_title(items: list[dict]) -> str:
+    lines = []
+    for d in sorted(items, key=lambda d: (d.get("year") or 0, d.get("work_id") or ""))[:12]:
+        parts = [d["type"]] + [str(d[k]) for k in ("work_id", "doi", "year") if d.get(k)]
+        if d.get("raw_affiliation"):
+            parts.append(f'raw: "{d["raw_affiliation"]}"')
+        if d.get("rule"):
+            parts.append(f"rule: {d['rule']} {d.get('alias') or ''}".strip())
+        lines.append(" | ".join(parts))
+    if len(items) > 12:
+        lines.append(f"... and {len(items) - 12} more")
+    return "\n".join(lines)
+
+
+_EXTERNAL = [
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"<link\b[^>]*\bhref=\"(?:https?:)?//[^\"]*\"[^>]*>", re.S),
+    re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*\"[^>]*>\s*</script>", re.S),
+]
+
+
+def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") -> str:
+    """A pyvis view of the subgraph that works offline: vis-network inlined, no external URL.
+
+    One drawn edge per node pair, as wide as the number of distinct works behind it, with
+    the evidence (type, work id, DOI, year, raw string) on hover. Beyond ``PHYSICS_LIMIT``
+    nodes the layout is computed once here and physics is off, so the tab never freezes.
+    """
+    from pyvis.network import Network
+
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
+    big = G.number_of_nodes() > PHYSICS_LIMIT
+    positions = nx.spring_layout(nx.Graph(G), seed=7, iterations=60) if big and len(G) else {}
+    for node, data in G.nodes(data=True):
+        color, shape = _style(data)
+        name = data.get("name") or node
+        label = name if data.get("label") != "Work" else str(data.get("year") or "work")
+        tip = [f"{data.get('label', '')}: {name}", node] + [f"{k}: {data[k]}" for k in ("doi", "sector") if data.get(k)]
+        extra = {"x": float(positions[node][0] * 1500), "y": float(positions[node][1] * 1500)} if positions else {}
+        net.add_node(node, label=label[:60], title="\n".join(tip), color=color, shape=shape,
+                     size=10 if data.get("label") in ("Work", "Author") else 18, **extra)
+    pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for u, v, data in G.edges(data=True):
+        pairs[(u, v)].append(data)
+    for (u, v), items in pairs.items():
+        n_works = len({d["work_id"] for d in items if d.get("work_id")})
+        net.add_edge(u, v, title=_edge_title(items), width=1 + min(n_works, 9), label=items[0]["type"].lower()
+                     if n_works == 0 else None, color="#b0b0b0", arrows="to")
+    options = {
+        "physics": {"enabled": not big, "solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300},
+                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 120}},
+        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big},
+        "edges": {"smooth": not big, "font": {"size": 9}},
+    }
+    net.set_options(json.dumps(options))
+    page = net.generate_html(notebook=False)
+    for pattern in _EXTERNAL:
+        page = pattern.sub("", page)
+    page = page.replace("<center>\n<h1></h1>\n</center>", "").replace(
+        "<center>\n          <h1></h1>\n        </center>", "")
+    if header:
+        page = page.replace("<body>", "<body>\n" + header, 1)
+    return page
+
+
+def _legend_html() -> str:
+    items = "".join(f'<span style="margin-right:1em"><span style="color:{STYLE[k][0]}">&#9632;</span> {html.escape(t)}'
+                    f"</span>" for t, k in LEGEND)
+    return f'<p style="font-family:sans-serif;font-size:13px">{items}</p>'
+
+
+def to_html(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
+    """A standalone HTML page (opens offline) with the graph, the filters and the data date."""
+    G = bundle.graph if G is None else G
+    context = _context(bundle)
+    lines = [f"<h2>Research ties: evidence subgraph ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)</h2>",
+             f"<p><b>{html.escape(NOTE)}</b></p>",
+             f"<p>Data date: {html.escape(str(context['data_date']))}"
+             + (" &middot; <b>Synthetic demo data</b>" if context["synthetic"] else "") + "</p>",
+             f"<p>Filters: <code>{html.escape(json.dumps(bundle.filters, default=str))}</code></p>", _legend_html()]
+    header = '<div style="font-family:sans-serif;padding:0 1em">' + "\n".join(lines) + "</div>"
+    return network_html(G, height="800px", header=header).encode("utf-8")
+
+
+def _doi_link(doi: str | None) -> str:
+    return f"[{doi}]({doi})" if doi and doi.startswith("http") else (doi or "no DOI")
+
+
+def _md(text: object) -> str:
+    """Escape the characters that would turn raw strings into Markdown markup."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(text))
+
+
+def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
+    source, target = path["source"], path["target"]
+    dept = source["department_id"]
+    unit = source["institution"] + (f" / {dept.split('#', 1)[-1]}" if dept else "")
+    lines = [f"### {path.get('rank')}. [{path['kind']}] {_md(unit)} -> {_md(' > '.join(target['chain']))}", "",
+             f"- Hops: {path['hops']}; works: {path.get('n_works')}; years: {path.get('first_year')}-"
+             f"{path.get('last_year')}" + (f"; direction: {path['direction']}" if path.get("direction") else ""),
+             f"- Watchlist side: {_md(target['institution'])} matched to {_md(target['entity'])} "
+             f"({target['category']}, under the CMC: {'yes' if target['under_cmc'] else 'no'})"]
+    entity = bundle.entities.get(target["entity_id"], {})
+    if entity.get("aliases"):
+        lines.append("- Aliases: " + "; ".join(_md(a) for a in entity["aliases"]))
+    sources = [s for e in (path["target"].get("chain_ids") or [target["entity_id"]])
+               for s in bundle.entities.get(e, {}).get("sources") or []]
+    sources = list(dict.fromkeys(sources or entity.get("sources") or []))
+    lines.append("- Watchlist sources: " + ("; ".join(_md(s) for s in sources) if sources else "none recorded"))
+    lines += ["", "Works:", ""]
+    for work_id in path.get("works", []):
+        work = bundle.works.get(work_id, {})
+        title = f" {_md(work['title'])}" if work.get("title") else ""
+        lines.append(f"- {work_id} ({work.get('year', '')}) {_doi_link(work.get('doi'))}{title}")
+    lines += ["", "Evidence:", ""]
+    rows = path.get("evidence") or []
+    edges = [e for part in ([build_path(r) for r in rows] or [path]) for e in part["edges"]]
+    seen: set[tuple] = set()
+    names = {n["id"]: n["name"] for part in ([build_path(r) for r in rows] or [path]) for n in part["nodes"]}
+    for edge in edges:
+        key = (edge["type"], edge["source"], edge["target"], edge.get("work_id"), edge.get("raw_affiliation"))
+        if key in seen or edge["type"] in ("PART_OF", "SUBORDINATE_TO"):
+            continue
+        seen.add(key)
+        doi = edge.get("doi") or bundle.works.get(edge.get("work_id") or "", {}).get("doi")
+        ends = [_md(names.get(edge[end], edge[end])) for end in ("source", "target")]
+        text = f"- {ends[0]} {edge['type']} {ends[1]}"
+        if edge.get("work_id"):
+            text += f" (work {edge['work_id']}, DOI {_doi_link(doi)})"
+        if edge.get("raw_affiliation"):
+            text += f': raw "{_md(edge["raw_affiliation"])}"'
+        if edge["type"] == "MATCHES":
+            text += f" (rule {_md(edge.get('rule') or '')}, alias {_md(edge.get('alias') or '')})"
+        lines.append(text)
+    return lines + [""]
+
+
+def to_markdown(bundle: Bundle) -> bytes:
+    """A report listing every path with its works, DOIs, raw strings, sources, date and filters."""
+    context = _context(bundle)
+    summary = bundle.summary
+    lines = ["# Research ties: evidence report", "", f"> {NOTE}", "",
+             f"- Data date: {context['data_date']} (tables loaded at {context['loaded_at']})"]
+    if context["synthetic"]:
+        lines.append("- **Synthetic demo data**: generated authors and works around real institution ids.")
+    lines += [f"- Paths: {summary.get('paths', len(bundle.paths))} {summary.get('by_kind', '')}; "
+              f"works: {summary.get('works', '')}", "", "## Filters", ""]
+    lines += [f"- {key}: `{json.dumps(value, default=str)}`" for key, value in bundle.filters.items()]
+    lines += ["", "## Paths", ""]
+    if not bundle.paths:
+        lines.append("No paths match these filters.")
+    for path in bundle.paths:
+        lines += _path_markdown(path, bundle)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def render(bundle: Bundle, fmt: str) -> bytes:
+    """The export of `bundle` in format `fmt` (one of ``FORMATS``)."""
+    if fmt not in FORMATS:
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    if fmt == "md":
+        return to_markdown(bundle)
+    G = bundle.graph
+    return {"graphml": lambda: to_graphml(G), "json": lambda: to_json(bundle, G), "csv": lambda: to_csv_zip(bundle, G),
+            "html": lambda: to_html(bundle, G)}[fmt]()
+
+
+def bundle_from_rows(rows: list[dict], filters: dict, k: int, min_works: int, meta: dict,
+                     works: dict[str, dict] | None = None, entities: dict[str, dict] | None = None) -> Bundle:
+    """Rank evidence rows into paths and wrap them with their context (pure)."""
+    report = paths_report(rows, filters, k=k, min_works=min_works)
+    paths = attach_evidence(report["paths"], rows)
+    return Bundle(paths=paths, summary=report["summary"], filters=filters, meta=meta, works=works or {},
+                  entities=entities or {})
+
+
+def evidence_rows(store, query) -> tuple[list[dict], str]:
+    """``find_evidence`` rows, and a warning if the indirect search failed and was left out.
+
+    Works around a NetworkX ``NetworkXNoPath`` that ``indirect_ties`` can raise for a
+    source whose only route runs through another Dutch author; the other kinds still count.
+    """
+    from queries.evidence import KINDS, TieQuery, find_evidence
+
+    try:
+        return find_evidence(store, query), ""
+    except nx.NetworkXNoPath:
+        kinds = tuple(k for k in query.kinds if k != "indirect") or tuple(k for k in KINDS if k != "indirect")
+        rows = find_evidence(store, TieQuery(**{**query.filters(), "kinds": kinds}))
+        return rows, "indirect ties could not be traced for this selection and are left out"
+
+
+def gather(store, query, meta: dict) -> Bundle:
+    """Run the tie queries for `query` on `store` and look up the works and entities they name.
+
+    Parameters
+    ----------
+    store : an open ``GraphStore``
+    query : a ``queries.evidence.TieQuery``
+    meta : the table set's metadata (``graph.tables.read_meta``)
+    """
+    rows, warning = evidence_rows(store, query)
+    bundle = bundle_from_rows(rows, query.filters(), query.k, query.min_works, meta)
+    if warning:
+        bundle.summary["warning"] = warning
+    ids = sorted(work_ids(bundle.paths))
+    bundle.works = {w["id"]: w for w in store.run("works", {"ids": ids})} if ids else {}
+    bundle.entities = {e["id"]: e for e in store.run("entities", {"category": ""})}
+    return bundle
