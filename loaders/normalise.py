@@ -238,6 +238,7 @@ def _authorship_rows(
                 "from": aid, "to": inst_id, "work_id": wid, "year": year,
                 "raw_affiliation": raw, "matched_by": matched_by,
                 "department_id": department[0] if department else "",
+                "department": department[1] if department else "",
             }
             rows.affiliated_with.append(edge)
             if department:

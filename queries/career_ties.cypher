@@ -25,7 +25,7 @@ RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title 
        w.field AS field, w.subfield AS subfield,
        x.id AS source_author_id, x.name AS source_author,
        ni.id AS source_institution_id, ni.name AS source_institution, ni.sector AS source_sector,
-       a1.department_id AS department_id, a1.raw_affiliation AS source_raw, a1.matched_by AS source_matched_by,
+       a1.department_id AS department_id, a1.department AS department, a1.raw_affiliation AS source_raw, a1.matched_by AS source_matched_by,
        x.id AS target_author_id, x.name AS target_author,
        ci.id AS target_institution_id, ci.name AS target_institution,
        a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,

@@ -13,5 +13,5 @@ WHERE a1.work_id = w.id AND ni.country = $country
                WHERE a2.work_id = w.id AND ci.country = $partner }
 RETURN DISTINCT w.id AS work_id, w.year AS year, w.field AS field, w.subfield AS subfield,
        ni.id AS institution_id, ni.name AS institution, ni.sector AS sector,
-       a1.department_id AS department_id
+       a1.department_id AS department_id, a1.department AS department
 ORDER BY work_id, institution_id, department_id

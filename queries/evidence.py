@@ -172,6 +172,7 @@ def _indirect_row(G: nx.Graph, authors: list[str], src: dict, tgt: dict) -> dict
         "source_author_id": authors[0], "source_author": G.nodes[authors[0]].get("name", ""),
         "source_institution_id": src["institution_id"], "source_institution": src["institution"],
         "source_sector": src["sector"], "department_id": src["department_id"],
+        "department": src["department"],
         "source_raw": src["raw_affiliation"], "source_matched_by": src["matched_by"],
         "source_work_id": src["work_id"],
         "target_author_id": authors[-1], "target_author": G.nodes[authors[-1]].get("name", ""),

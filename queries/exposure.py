@@ -43,7 +43,8 @@ def _units(frame: pd.DataFrame, by: str, evidence: bool) -> pd.DataFrame:
     unit_of: dict[str, Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]]] = {
         "sector": lambda f: (f["sector"].fillna("").replace("", "unclassified"),) * 2,
         "institution": lambda f: (f["institution_id"], f["institution"]),
-        "department": lambda f: (f["department_id"].fillna(""), f["department_id"].fillna("").str.split("#").str[-1]),
+        "department": lambda f: (f["department_id"].fillna(""), f["institution"].fillna("") + " / "
+                                 + f["department"].fillna("")),
         "field": lambda f: (f["field"].fillna("").replace("", "unknown"),) * 2,
         "year": lambda f: (f["year"].fillna(0).astype(int).astype(str),) * 2,
     }

@@ -41,7 +41,7 @@ def build_path(row: dict) -> dict:
     nodes = [_node(src_inst, "Institution", row["source_institution"], sector=row.get("source_sector") or "")]
     edges: list[dict] = []
     if row.get("department_id"):
-        dept_name = row["department_id"].split("#", 1)[-1]
+        dept_name = row.get("department") or row["department_id"].split("#", 1)[-1]
         nodes.append(_node(row["department_id"], "Department", dept_name))
         edges.append(_edge("PART_OF", row["department_id"], src_inst))
     src_work = row.get("source_work_id") or row["work_id"]
@@ -88,7 +88,8 @@ def build_path(row: dict) -> dict:
         "kind": kind,
         "direction": row.get("direction"),
         "source": {"institution_id": src_inst, "institution": row["source_institution"],
-                   "department_id": row.get("department_id") or None, "sector": row.get("source_sector") or ""},
+                   "department_id": row.get("department_id") or None,
+                   "department": row.get("department") or None, "sector": row.get("source_sector") or ""},
         "target": {"entity_id": row["entity_id"], "entity": row["entity_name"], "category": row["category"],
                    "under_cmc": bool(row["under_cmc"]), "chain": list(row.get("chain") or []),
                    "institution_id": tgt_inst, "institution": row["target_institution"]},

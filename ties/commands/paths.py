@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from graph.store import open_store
+from queries.evidence import KINDS, TieQuery, find_evidence
 from queries.paths import paths_report
-from queries.ties import KINDS, TieQuery, find_evidence
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
 
@@ -71,9 +71,8 @@ def command(store: str | None, as_json: bool, **kwargs) -> None:
     click.echo(f"{summary['paths']} paths ({summary['by_kind']}) over {summary['works']} works")
     for path in report["paths"]:
         source = path["source"]["institution"]
-        dept = path["source"]["department_id"]
-        if dept:
-            source += f" / {dept.split('#', 1)[-1]}"
+        if path["source"]["department"]:
+            source += f" / {path['source']['department']}"
         chain = " > ".join(path["target"]["chain"])
         click.echo(f"{path['rank']:>4}. [{path['kind']}] {source} -> {chain}  "
                    f"({path['n_works']} works, {path['first_year']}-{path['last_year']})")
