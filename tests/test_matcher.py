@@ -1,0 +1,148 @@
+"""The matcher on a labelled set of raw affiliation strings written for this project:
+precision and recall for under_cmc, the traps, the Seven Sons, and `ties match`."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from loaders.matcher import Matcher
+from ties.cli import cli
+
+LABELLED = Path(__file__).parent / "data" / "affiliations_labelled.csv"
+ROWS = list(csv.DictReader(LABELLED.open(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher()
+
+
+def test_the_labelled_set_is_large_and_covers_every_kind_and_the_traps():
+    assert len(ROWS) >= 150
+    notes = " ".join(r["note"] for r in ROWS)
+    for word in ("former", "unit designator", "Chinese", "trap: US NDU", "NLDA",
+                 "information engineering", "postcode", "CNRS", "Changsha civilian",
+                 "Xi'an civilian", "Zhengzhou civilian", "Seven Sons"):
+        assert word in notes, word
+
+
+def test_under_cmc_precision_and_recall_on_the_labelled_set(matcher, capsys):
+    tp = fp = fn = 0
+    for row in ROWS:
+        hit = matcher.match_text(row["text"])
+        predicted = bool(hit and hit.entity.under_cmc)
+        truth = row["under_cmc"] == "true"
+        tp += predicted and truth
+        fp += predicted and not truth
+        fn += truth and not predicted
+    precision = tp / (tp + fp)
+    recall = tp / (tp + fn)
+    with capsys.disabled():
+        print(f"\nunder_cmc on {len(ROWS)} labelled strings: precision {precision:.3f}, "
+              f"recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    assert precision >= 0.98
+    assert recall >= 0.95
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["text"][:50] for r in ROWS])
+def test_each_labelled_string_resolves_to_its_entity_and_category(matcher, row):
+    hit = matcher.match_text(row["text"])
+    assert (hit.entity.id if hit else "") == row["entity_id"], row["note"]
+    assert (hit.entity.category if hit else "") == row["category"]
+
+
+@pytest.mark.parametrize("text", [
+    "Harbin Institute of Technology, Harbin 150001, China",
+    "Beihang University, Beijing, China",
+    "Beijing Institute of Technology, Beijing, China",
+    "Northwestern Polytechnical University, Xi'an, China",
+    "Nanjing University of Aeronautics and Astronautics, Nanjing, China",
+    "Nanjing University of Science and Technology, Nanjing, China",
+    "Harbin Engineering University, Harbin, China",
+])
+def test_ties_match_on_each_seven_sons_university_says_defence_industry_not_under_cmc(text):
+    result = CliRunner().invoke(cli, ["match", "-", "--json"], input=text + "\n")
+    assert result.exit_code == 0, result.output
+    obj = orjson.loads(result.output)
+    assert obj["category"] == "defence_industry"
+    assert obj["under_cmc"] is False
+
+
+def test_ties_match_json_has_exactly_the_issue_keys_and_the_chain_to_the_cmc():
+    text = "Department of Neurosurgery, Southwest Hospital, Third Military Medical University, Chongqing"
+    result = CliRunner().invoke(cli, ["match", "--json"], input=text + "\n\n")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    obj = orjson.loads(lines[0])
+    assert list(obj) == ["text", "institution", "department", "under_cmc", "category",
+                         "entity", "chain", "rule"]
+    assert obj["institution"] == {"id": "https://openalex.org/I4210131174",
+                                  "name": "Southwest Hospital", "country": "CN"}
+    assert obj["department"] == "Department of Neurosurgery"
+    assert obj["chain"] == ["Southwest Hospital", "Army Medical University", "PLA Ground Force",
+                            "Central Military Commission"]
+    assert obj["rule"] == "alias_in_context"
+
+
+def test_ties_match_resolves_dutch_institutions_and_departments_in_the_same_strings(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text("Afdeling Neurologie, Erasmus MC, Rotterdam\nNo institution here\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["match", str(path), "--json"])
+    first, second = (orjson.loads(x) for x in result.output.splitlines())
+    assert first["institution"] == {"id": "https://openalex.org/I2801952686",
+                                    "name": "Erasmus MC", "country": "NL"}
+    assert first["department"] == "Department of Neurologie"
+    assert first["under_cmc"] is False and first["entity"] is None and first["rule"] == "none"
+    assert second["institution"] is None
+
+
+def test_a_college_is_reported_as_a_department_of_its_university(matcher):
+    d = matcher.describe("College of Computer, NUDT, Changsha 410073, China")
+    assert d["institution"]["name"] == "National University of Defense Technology"
+    assert d["department"] == "College of Computer"
+    assert d["entity"]["id"] == "nudt_college_computer"
+
+
+def test_match_institution_uses_openalex_id_then_ror_then_lineage_then_name(matcher):
+    assert matcher.match_institution(openalex_id="https://openalex.org/I9916479").entity.id == "afmu"
+    assert matcher.match_institution(openalex_id="I1", ror="https://ror.org/04yvdan45").rule == "ror"
+    hit = matcher.match_institution(openalex_id="https://openalex.org/I1",
+                                    lineage=["https://openalex.org/I1",
+                                             "https://openalex.org/I170215575"])
+    assert (hit.entity.id, hit.rule) == ("nudt", "lineage")
+    assert matcher.match_institution(name="Xinqiao Hospital").entity.id == "xinqiao_hospital"
+    assert matcher.match_institution(openalex_id="https://openalex.org/I98358874") is None
+
+
+def test_readable_output_has_one_line_per_input_and_no_verdict_words():
+    result = CliRunner().invoke(cli, ["match"], input="93114 Troops, Beijing\n")
+    assert result.exit_code == 0
+    assert "UNDER CMC" in result.output and "suspect" not in result.output.lower()
+
+
+def test_matching_throughput_on_the_labelled_set_times_a_thousand(matcher, capsys):
+    """Reports strings per second (uncached and cached); no timed assertion."""
+    import time
+
+    texts = [r["text"] for r in ROWS]
+    fresh = Matcher(matcher.watchlist, matcher.dutch)
+    start = time.perf_counter()
+    for _ in range(100):
+        for text in texts:
+            fresh._match_text(text)
+    uncached = 100 * len(texts) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(1000):
+        for text in texts:
+            fresh.match_text(text)
+    cached = 1000 * len(texts) / (time.perf_counter() - start)
+    with capsys.disabled():
+        print(f"\nmatcher: {uncached:,.0f} strings/s uncached, {cached:,.0f} strings/s cached")
+    assert uncached > 0
