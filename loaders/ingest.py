@@ -39,6 +39,7 @@ class LoadReport:
     authorships: int = 0
     rejected: int = 0
     skipped: int = 0  #: works outside the chosen countries or institutions
+    resolved_by_project: int = 0  #: institutions found in raw strings OpenAlex left unlinked
     rejections: list[Rejection] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -159,7 +160,10 @@ def ingest(
     report.rejected = len(report.rejections)
     report.works = len(work_ids)
     report.authors = int(new["authors"]["id"].nunique()) if not new["authors"].empty else 0
-    report.institutions = int(new["institutions"]["id"].nunique()) if not new["institutions"].empty else 0
+    if not new["institutions"].empty:
+        named = new["institutions"][new["institutions"]["source"] == "openalex"]
+        report.institutions = int(named["id"].nunique())
+        report.resolved_by_project = int(new["institutions"]["id"].nunique()) - report.institutions
     report.authorships = (
         int(new["authored"][["from", "to"]].drop_duplicates().shape[0]) if not new["authored"].empty else 0
     )
