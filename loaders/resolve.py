@@ -72,7 +72,11 @@ class ProjectResolver:
             if entity is None:
                 return None
             return EntityMatch(entity, "raw_string", entity.name, self.watchlist.chain(entity.id))
+        ror, name, lineage = row.get("ror"), row.get("name"), row.get("lineage")
         return self.matcher.match_institution(
-            openalex_id=inst_id, ror=row.get("ror") or None,
-            lineage=list(row.get("lineage") or []), name=row.get("name") or None,
+            openalex_id=inst_id,
+            ror=ror if isinstance(ror, str) and ror else None,
+            lineage=[x for x in lineage if isinstance(x, str)] if lineage is not None and not isinstance(
+                lineage, float) else [],
+            name=name if isinstance(name, str) and name else None,
         )

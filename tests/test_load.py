@@ -1,0 +1,115 @@
+"""`ties load`: counts computed independently from the JSON, idempotent reloads, and the
+real OpenAlex responses in ../shared/reference (where that folder exists)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.ladybug_store import LadybugStore
+from graph.tables import read_tables
+from loaders.ingest import ingest
+from tests.conftest import REFERENCE
+from tests.corpus import known_works, write_known_corpus
+from ties.cli import cli
+
+
+def expected_counts(works: list[dict]) -> dict[str, int]:
+    """Distinct works, authors, OpenAlex institutions and authorships, read straight from the JSON."""
+    work_ids, authors, institutions, authorships = set(), set(), set(), set()
+    for work in works:
+        wid = work["id"] if work["id"].startswith("https://") else "https://openalex.org/" + work["id"]
+        work_ids.add(wid)
+        for index, authorship in enumerate(work.get("authorships") or []):
+            aid = (authorship.get("author") or {}).get("id") or f"local:{wid}:{index}"
+            authors.add(aid)
+            authorships.add((aid, wid))
+            for inst in authorship.get("institutions") or []:
+                if inst.get("id"):
+                    institutions.add(inst["id"])
+    return {"works": len(work_ids), "authors": len(authors), "institutions": len(institutions),
+            "authorships": len(authorships)}
+
+
+def test_load_json_reports_the_distinct_records_of_the_input(home: Path, tmp_path: Path):
+    page = write_known_corpus(tmp_path / "in")
+    result = CliRunner().invoke(cli, ["load", str(page), "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output.strip().splitlines()[-1])
+    assert counts == {**expected_counts(known_works()), "rejected": 0}
+
+
+def test_loading_the_same_files_twice_changes_no_count(config, tmp_path: Path):
+    page = write_known_corpus(tmp_path / "in")
+    ingest([page], config, progress=False)
+    store = LadybugStore(config.ladybug_dir)
+    first = store.load(config.tables_dir)
+    tables_first = {k: len(v) for k, v in read_tables(config.tables_dir).items()}
+    ingest([page], config, progress=False)
+    second = store.load(config.tables_dir)
+    store.close()
+    assert second == first
+    assert {k: len(v) for k, v in read_tables(config.tables_dir).items()} == tables_first
+
+
+def test_bad_records_are_rejected_with_file_and_field_and_the_rest_loads(config, tmp_path: Path):
+    works = known_works()
+    works[1]["publication_year"] = "next year"
+    works[2]["id"] = "https://openalex.org/I123"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "works.jsonl").write_text("\n".join(json.dumps(w) for w in works) + "\n{truncated\n")
+    report = ingest([folder], config, progress=False)
+    reasons = {(Path(r.origin.split(":")[0]).name, r.field) for r in report.rejections}
+    assert reasons == {("works.jsonl", "publication_year"), ("works.jsonl", "id"), ("works.jsonl", "")}
+    assert report.works == len(works) - 2
+    truncated_line = f":{len(works) + 1}"
+    assert any(r.origin.endswith(truncated_line) for r in report.rejections), "the truncated line is named"
+
+
+def test_a_missing_path_is_a_one_line_error(home: Path):
+    result = CliRunner().invoke(cli, ["load", "/nonexistent/works.json"], standalone_mode=False)
+    assert result.exception is not None
+    assert "no such file" in str(result.exception)
+
+
+REFERENCE_FILES = [
+    "openalex/works_list_page1__openalexPro.json",
+    "openalex/works_list_page2_last__openalexPro.json",
+    "openalex/works_list_50_chunk3__openalexPro.json",
+    "openalex/works_list_25_chunk4__openalexPro.json",
+    "openalex/work_W2741809807__b-vitamins.json",
+]
+
+
+def _reference_works(paths: list[Path]) -> list[dict]:
+    works = []
+    for path in paths:
+        data = json.loads(path.read_text())
+        works += data["results"] if "results" in data else [data]
+    return works
+
+
+def test_real_openalex_responses_load_with_the_right_counts(config):
+    if not REFERENCE.is_dir():
+        pytest.skip(f"reference data not present at {REFERENCE} (only on the project's machines)")
+    paths = [REFERENCE / name for name in REFERENCE_FILES]
+    report = ingest(paths, config, progress=False)
+    expected = expected_counts(_reference_works(paths))
+    assert report.summary() == {**expected, "rejected": 0}
+    tables = read_tables(config.tables_dir)
+    assert len(tables["works"]) == expected["works"]
+    assert tables["affiliated_with"]["raw_affiliation"].ne("").mean() > 0.9
+
+
+def test_other_entity_types_are_rejected_as_wrong_endpoint(config):
+    if not REFERENCE.is_dir():
+        pytest.skip(f"reference data not present at {REFERENCE}")
+    report = ingest([REFERENCE / "openalex/author_A5023888391__b-vitamins.json",
+                     REFERENCE / "openalex/institution_I27837315__b-vitamins.json"], config, progress=False)
+    assert report.works == 0
+    assert [r.field for r in report.rejections] == ["id", "id"]
+    assert all("not a work id" in r.reason for r in report.rejections)
