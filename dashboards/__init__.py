@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: Overview, Explorer, profiles and evidence exports."""

@@ -1,0 +1,123 @@
+"""Cached access to the configured store for the dashboard pages.
+
+One store per process (``st.cache_resource``), opened read-only so a dashboard never
+blocks a load; rows and analysis results in ``st.cache_data`` keyed by query name,
+parameters and the table set's load time, so a reload shows fresh data.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import streamlit as st
+
+from graph.store import open_store
+from graph.tables import read_meta
+from queries.evidence import TieQuery
+from queries.export import Bundle, gather
+from ties.config import Config, load_config
+from ties.errors import TiesError
+
+NOTE = "Co-authorship is evidence of collaboration, not of wrongdoing."
+_LOCK = threading.Lock()  # one embedded connection shared by every session thread
+
+
+def config() -> Config:
+    return load_config()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(home: str, store: str):
+    return open_store(load_config(), read_only=True)
+
+
+def store():
+    cfg = config()
+    return _store(str(cfg.home.resolve()), cfg.store)
+
+
+def meta() -> dict:
+    """The table set's metadata; stops the page with a hint when nothing is loaded."""
+    found = read_meta(config().tables_dir)
+    if not found:
+        st.error(f"No data loaded in {config().home}: run `ties demo` or `ties load PATH` first.")
+        st.stop()
+    return found
+
+
+def header(title: str) -> dict:
+    """Title, the synthetic-data banner and the note every page carries; returns the metadata."""
+    st.title(title)
+    found = meta()
+    if found.get("synthetic"):
+        st.warning("Synthetic demo data: generated authors and works around real institution ids.")
+    st.caption(f"{NOTE} Data date: {found.get('data_date') or 'unknown'}; store: {config().store}.")
+    return found
+
+
+def _version() -> str:
+    return str(meta().get("loaded_at", ""))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(name: str, params: dict, version: str, home: str) -> list[dict]:
+    with _LOCK:
+        return store().run(name, params)
+
+
+def run(name: str, params: dict | None = None) -> list[dict]:
+    """Rows of the named query (``queries/<name>.cypher``), cached."""
+    return _run(name, params or {}, _version(), str(config().home))
+
+
+def frame(name: str, params: dict | None = None) -> pd.DataFrame:
+    return pd.DataFrame(run(name, params))
+
+
+@st.cache_data(show_spinner="Tracing ties...", max_entries=128)
+def _bundle(filters: dict, version: str, home: str) -> Bundle:
+    with _LOCK:
+        return gather(store(), TieQuery(**filters), meta())
+
+
+def bundle(filters: dict) -> Bundle:
+    """Ranked paths with their evidence, works and entities for a selection (cached)."""
+    try:
+        return _bundle(filters, _version(), str(config().home))
+    except TiesError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+@st.cache_data(show_spinner="Computing exposure...", max_entries=64)
+def _analysis(kind: str, by: str, filters: dict, version: str, home: str):
+    from queries import exposure as ex
+
+    query = TieQuery(**filters)
+    with _LOCK:
+        if kind == "exposure":
+            return ex.exposure(store(), by, query)
+        return ex.exposure_evidence(store(), query)
+
+
+def exposure(by: str, filters: dict) -> pd.DataFrame:
+    return _analysis("exposure", by, filters, _version(), str(config().home))
+
+
+def exposure_evidence(filters: dict) -> pd.DataFrame:
+    return _analysis("evidence", "", filters, _version(), str(config().home))
+
+
+def institutions(country: str = "NL") -> pd.DataFrame:
+    return frame("institutions", {"country": country})
+
+
+def entities() -> pd.DataFrame:
+    return frame("entities", {"category": ""})
+
+
+def year_range() -> tuple[int, int]:
+    rows = run("profile_years")
+    first, last = (rows[0]["first"], rows[0]["last"]) if rows else (None, None)
+    return int(first or 2000), int(last or 2025)

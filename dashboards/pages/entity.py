@@ -1,0 +1,56 @@
+"""Entity profile: a watchlist entity's place in the hierarchy, aliases, sources, and the
+Dutch ties to it (and to everything under it) over time."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboards import data
+
+data.header("Entity profile")
+entities = data.entities()
+if entities.empty:
+    st.info("No watchlist entities loaded.")
+    st.stop()
+ids = list(entities["id"])
+names = dict(zip(entities["id"], entities["name"], strict=True))
+wanted = st.query_params.get("entity", "nudt" if "nudt" in ids else ids[0])
+entity_id = st.selectbox("Watchlist entity", ids, index=ids.index(wanted) if wanted in ids else 0,
+                         format_func=lambda i: f"{names[i]} ({i})", key="entity_pick")
+st.query_params["entity"] = entity_id
+entity = entities[entities["id"] == entity_id].iloc[0].to_dict()
+
+st.subheader(entity["name"] + (f"  {entity['name_zh']}" if entity.get("name_zh") else ""))
+st.write(f"Kind: **{entity.get('kind') or 'unknown'}** · category: **{entity.get('category')}** · "
+         f"under the Central Military Commission: **{'yes' if entity.get('under_cmc') else 'no'}**")
+st.markdown("**Hierarchy:** " + " › ".join(entity.get("chain_names") or [entity["name"]]))
+children = entities[[entity_id in list(c or [])[1:] for c in entities["chain_ids"]]]
+if not children.empty:
+    st.write(f"{len(children)} entities under it: " + ", ".join(sorted(children["name"])[:30]))
+cols = st.columns(2)
+cols[0].markdown("**Aliases**\n\n" + ("\n".join(f"- {a}" for a in entity.get("aliases") or []) or "none"))
+cols[1].markdown("**Sources**\n\n" + ("\n".join(f"- {s}" for s in entity.get("sources") or []) or "none recorded"))
+matched = data.frame("profile_entity_institutions", {"entity": entity_id})
+st.markdown("**Institutions matched to it (or to entities under it)**")
+if matched.empty:
+    st.write("None in the loaded data.")
+else:
+    st.dataframe(matched, hide_index=True, width="stretch")
+
+st.subheader("Dutch ties over time")
+first, last = data.year_range()
+bundle = data.bundle({"country": "NL", "target": entity_id, "since": first, "until": last})
+if not bundle.paths:
+    st.info("No Dutch ties to this entity in the loaded data.")
+    st.stop()
+rows = [{"year": r.get("year"), "kind": p["kind"], "work_id": r["work_id"], "institution": p["source"]["institution"]}
+        for p in bundle.paths for r in (p.get("evidence") or [])]
+ties = pd.DataFrame(rows).drop_duplicates(["year", "kind", "work_id"])
+per_year = ties.groupby(["year", "kind"]).size().reset_index(name="works")
+st.altair_chart(alt.Chart(per_year).mark_bar().encode(x="year:O", y="works:Q", color="kind:N",
+                                                     tooltip=["year", "kind", "works"]), width="stretch")
+by_inst = pd.DataFrame(rows).groupby("institution").agg(works=("work_id", "nunique"), first=("year", "min"),
+                                                         last=("year", "max")).reset_index()
+st.dataframe(by_inst.sort_values("works", ascending=False), hide_index=True, width="stretch")

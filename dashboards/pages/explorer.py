@@ -1,0 +1,71 @@
+"""Explorer for analysts: pick a Dutch unit and targets, see the tie subgraph, the ranked
+paths and the works behind them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data
+from dashboards.network import show_network
+from dashboards.selection import tie_selection
+
+
+def path_table(paths: list[dict]) -> pd.DataFrame:
+    """One row per ranked path, in rank order."""
+    return pd.DataFrame([{
+        "rank": p["rank"], "kind": p["kind"], "Dutch institution": p["source"]["institution"],
+        "department": (p["source"]["department_id"] or "").split("#", 1)[-1],
+        "watchlist entity": p["target"]["entity"], "hierarchy": " > ".join(p["target"]["chain"]),
+        "hops": p["hops"], "works": p["n_works"], "first": p["first_year"], "last": p["last_year"],
+    } for p in paths])
+
+
+def works_table(paths: list[dict], works: dict) -> pd.DataFrame:
+    rows = {}
+    for p in paths:
+        for w in p["works"]:
+            record = works.get(w, {})
+            entry = rows.setdefault(w, {"work_id": w, "doi": record.get("doi"), "year": record.get("year"),
+                                        "title": record.get("title"), "paths": []})
+            entry["paths"].append(p["rank"])
+    frame = pd.DataFrame(rows.values(), columns=["work_id", "doi", "year", "title", "paths"])
+    return frame.sort_values(["year", "work_id"], ascending=[False, True]) if not frame.empty else frame
+
+
+data.header("Explorer: ties from a Dutch unit")
+filters = tie_selection("ex")
+bundle = data.bundle(filters)
+paths = bundle.paths
+summary = bundle.summary
+if summary.get("warning"):
+    st.info(summary["warning"])
+st.write(f"**{len(paths)} paths** {summary.get('by_kind', {})} over **{summary.get('works', 0)} works** "
+         f"to {summary.get('entities', 0)} watchlist entities.")
+if not paths:
+    st.info("No ties for this selection. Widen the years, allow more hops or choose another target.")
+    st.stop()
+
+st.subheader("Network")
+show_network(paths, bundle.works)
+
+st.subheader("Ranked paths")
+table = path_table(paths)
+st.dataframe(table, hide_index=True, width="stretch")
+top = table.head(5)
+st.markdown("\n".join(f"{r['rank']}. **{r['Dutch institution']}** → **{r['watchlist entity']}** "
+                      f"({r['kind']}, {r['works']} works)" for r in top.to_dict("records")))
+
+st.subheader("Works")
+st.dataframe(works_table(paths, bundle.works), hide_index=True, width="stretch",
+             column_config={"doi": st.column_config.LinkColumn("DOI"), "work_id": st.column_config.LinkColumn("Work")})
+
+st.subheader("Profiles")
+cols = st.columns(3)
+entity_ids = list(dict.fromkeys(p["target"]["entity_id"] for p in paths))[:6]
+names = {p["target"]["entity_id"]: p["target"]["entity"] for p in paths}
+for i, entity in enumerate(entity_ids):
+    cols[i % 3].page_link("pages/entity.py", label=f"Entity: {names[entity]}", query_params={"entity": entity})
+st.page_link("pages/institution.py", label=f"Institution: {paths[0]['source']['institution']}",
+             query_params={"institution": filters["institution"]})
+st.page_link("pages/export.py", label="Export this subgraph (GraphML, JSON, CSV, HTML, Markdown)")
