@@ -15,7 +15,8 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboards/ on the pa
 
 import streamlit as st  # noqa: E402
 
-PAGES = ROOT / "dashboards" / "pages"
+# views/, not pages/: Streamlit would route /explorer straight to pages/explorer.py, skipping this file
+PAGES = ROOT / "dashboards" / "views"
 
 st.set_page_config(page_title="Research Ties", layout="wide")
 page = st.navigation([

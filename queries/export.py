@@ -281,10 +281,12 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
     for node, data in G.nodes(data=True):
         color, shape = _style(data)
         name = data.get("name") or node
-        label = name if data.get("label") != "Work" else str(data.get("year") or "work")
+        # names only for institutions, departments and entities: people and works stay readable on hover
+        label = name if data.get("label") in ("Institution", "Department", "Entity") else " "
+        font = {"size": 26 if data.get("label") in ("Institution", "Entity") else 16}
         tip = [f"{data.get('label', '')}: {name}", node] + [f"{k}: {data[k]}" for k in ("doi", "sector") if data.get(k)]
         extra = {"x": float(positions[node][0] * 1500), "y": float(positions[node][1] * 1500)} if positions else {}
-        net.add_node(node, label=label[:60], title="\n".join(tip), color=color, shape=shape,
+        net.add_node(node, label=label[:60], title="\n".join(tip), color=color, shape=shape, font=font,
                      size=10 if data.get("label") in ("Work", "Author") else 18, **extra)
     pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for u, v, data in G.edges(data=True):

@@ -32,6 +32,8 @@ def command(fmt: str, out: Path, store: str | None, as_json: bool, **kwargs) -> 
 
     Example: ties export --from-institution I98358874 --to cmc --format md --out delft-cmc.md
     """
+    if not out.parent.is_dir():
+        raise InputError(f"{out}: folder {out.parent} does not exist")
     query = tie_query_from(kwargs)
     config = config_from(store)
     require_tables(config.tables_dir)
@@ -41,8 +43,6 @@ def command(fmt: str, out: Path, store: str | None, as_json: bool, **kwargs) -> 
     finally:
         graph.close()
     payload = render(bundle, fmt)
-    if out.parent and not out.parent.exists():
-        raise InputError(f"{out}: folder {out.parent} does not exist")
     out.write_bytes(payload)
     G = bundle.graph
     result = {"out": str(out), "format": fmt, "bytes": len(payload), "paths": len(bundle.paths),

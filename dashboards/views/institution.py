@@ -40,7 +40,7 @@ with tabs[0]:
                            "category": p["target"]["category"], "works": p["n_works"],
                            "years": f"{p['first_year']}-{p['last_year']}"} for p in bundle.paths],
                          hide_index=True, width="stretch")
-            st.page_link("pages/explorer.py", label="Open in the Explorer",
+            st.page_link("views/explorer.py", label="Open in the Explorer",
                          query_params={"institution": inst_id, "target": "all"})
         else:
             st.write("No ties to watchlist entities in the loaded data.")
@@ -53,7 +53,7 @@ with tabs[2]:
     authors = data.frame("profile_institution_authors", {"institution": inst_id})
     st.dataframe(authors, hide_index=True, width="stretch")
     if not authors.empty:
-        st.page_link("pages/author.py", label=f"Author profile: {authors.iloc[0]['author']}",
+        st.page_link("views/author.py", label=f"Author profile: {authors.iloc[0]['author']}",
                      query_params={"author": authors.iloc[0]["author_id"]})
 with tabs[3]:
     st.dataframe(data.frame("profile_institution_works", {"institution": inst_id}), hide_index=True, width="stretch",

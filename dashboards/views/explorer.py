@@ -65,7 +65,7 @@ cols = st.columns(3)
 entity_ids = list(dict.fromkeys(p["target"]["entity_id"] for p in paths))[:6]
 names = {p["target"]["entity_id"]: p["target"]["entity"] for p in paths}
 for i, entity in enumerate(entity_ids):
-    cols[i % 3].page_link("pages/entity.py", label=f"Entity: {names[entity]}", query_params={"entity": entity})
-st.page_link("pages/institution.py", label=f"Institution: {paths[0]['source']['institution']}",
+    cols[i % 3].page_link("views/entity.py", label=f"Entity: {names[entity]}", query_params={"entity": entity})
+st.page_link("views/institution.py", label=f"Institution: {paths[0]['source']['institution']}",
              query_params={"institution": filters["institution"]})
-st.page_link("pages/export.py", label="Export this subgraph (GraphML, JSON, CSV, HTML, Markdown)")
+st.page_link("views/export.py", label="Export this subgraph (GraphML, JSON, CSV, HTML, Markdown)")

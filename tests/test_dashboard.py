@@ -1,0 +1,119 @@
+"""Every dashboard page, run headless with AppTest on the known-answer corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.network import capped_paths
+from tests.corpus import author, inst
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
+NUDT_NAME = "National University of Defense Technology"
+
+
+@pytest.fixture
+def app(known_home, monkeypatch):
+    """An AppTest of the dashboard reading the known corpus; call it with a page and URL params."""
+    monkeypatch.setenv("TIES_HOME", str(known_home.home))
+    monkeypatch.setenv("TIES_STORE", "local")
+
+    def run(page: str, **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page(f"views/{page}.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.error, [e.value for e in at.error]
+        notes = " ".join(c.value for c in at.caption)
+        assert "Co-authorship is evidence of collaboration, not of wrongdoing." in notes
+        assert any("Synthetic demo data" in w.value for w in at.warning)
+        return at
+
+    return run
+
+
+def text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_overview_shows_headline_figures_and_drills_down_to_the_works(app):
+    at = app("overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Works with a tie"] == "2"  # W1 (direct) and W2 (dual affiliation) reach NUDT
+    at.selectbox(key="ov_dim").set_value("year").run()
+    at.selectbox(key="ov_unit").set_value("2019").run()
+    works = at.dataframe[-1].value
+    assert list(works["work_id"]) == ["https://openalex.org/W9900000002"]
+    assert works["doi"].iloc[0] == "https://doi.org/10.5555/ties-test.2"
+
+
+def test_explorer_draws_the_delft_to_nudt_subgraph_from_the_url_and_ranks_the_paths(app):
+    at = app("explorer", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc")
+    graph = at.get("iframe")[0].proto.srcdoc
+    assert NUDT_NAME in graph and "Delft University of Technology" in graph
+    assert "cdn.jsdelivr" not in graph and "<script src=" not in graph
+    paths = at.dataframe[0].value
+    assert set(paths["kind"]) == {"dual_affiliation", "direct"}
+    assert set(paths["watchlist entity"]) == {NUDT_NAME}
+    works = at.dataframe[1].value
+    assert "https://doi.org/10.5555/ties-test.1" in set(works["doi"])
+    assert at.query_params["institution"] == inst("TUD")
+
+
+def test_explorer_search_picks_another_unit_and_writes_it_to_the_url(app):
+    at = app("explorer")
+    at.text_input(key="ex_search").set_value("Amsterdam").run()
+    at.selectbox(key="ex_target").set_value("all").run()
+    assert at.query_params["institution"] == inst("UVA")
+    kinds = set(at.dataframe[0].value["kind"])
+    assert {"career", "indirect"} <= kinds  # c1 moved NUDT -> UvA; x3 reaches AMU through z1
+
+
+def test_explorer_says_so_when_a_selection_has_no_ties(app):
+    at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="industry")
+    assert any("No ties for this selection" in i.value for i in at.info)
+
+
+def test_entity_profile_shows_hierarchy_aliases_sources_and_dutch_ties(app):
+    at = app("entity", entity="nudt")
+    body = text(at)
+    assert "Central Military Commission" in body and "NUDT" in body and "Sources" in body
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    by_institution = at.dataframe[-1].value
+    assert "Delft University of Technology" in set(by_institution["institution"])
+
+
+def test_institution_profile_lists_ties_partners_authors_and_works(app):
+    at = app("institution", institution=inst("TUD").rsplit("/", 1)[-1])
+    ties = at.dataframe[0].value
+    assert NUDT_NAME in set(ties["entity"])
+    partners = at.dataframe[1].value
+    assert NUDT_NAME in set(partners["institution"])
+
+
+def test_author_profile_shows_a_career_move_between_nudt_and_amsterdam(app):
+    at = app("author", author=author("c1"))
+    spans = at.dataframe[0].value
+    assert {NUDT_NAME, "University of Amsterdam"} <= set(spans["institution"])
+    assert "Watchlist-matched affiliations" in text(at)
+
+
+def test_export_page_offers_all_five_formats_for_the_selection(app):
+    at = app("export", institution=inst("TUD").rsplit("/", 1)[-1])
+    buttons = at.get("download_button")
+    assert len(buttons) == 5
+    assert "ties-test.1" in text(at)  # the Markdown preview lists the DOIs
+
+
+def test_large_selections_are_capped_whole_paths_first():
+    def path(i: int) -> dict:
+        return {"nodes": [{"id": "src"}, {"id": f"a{i}"}, {"id": f"w{i}"}, {"id": "nudt"}],
+                "edges": [], "kind": "direct", "rank": i, "source": {"institution_id": "src"},
+                "target": {"institution_id": "nudt"}}
+
+    kept, _ = capped_paths([path(i) for i in range(50)], {}, max_nodes=20)
+    assert len(kept) == 9  # 2 shared nodes + 2 per path, never a half path
