@@ -45,7 +45,9 @@ def bridge_betweenness(G: nx.Graph, sources: set[str], targets: set[str]) -> dic
         if component & sources and component & targets:
             keep |= component
     H = G.subgraph(keep)
-    scores = nx.betweenness_centrality_subset(H, sorted(sources), sorted(targets), normalized=False)
+    scores = nx.betweenness_centrality_subset(
+        H, sorted(sources & keep), sorted(targets & keep), normalized=False
+    )
     # networkx counts each undirected source-target pair from both ends at half weight
     return {n: round(2 * s, 6) for n, s in scores.items()}
 
