@@ -39,6 +39,7 @@ class LoadReport:
     authorships: int = 0
     rejected: int = 0
     skipped: int = 0  #: works outside the chosen countries or institutions
+    duplicates: int = 0  #: copies of a work id already read in this input (older copy dropped)
     resolved_by_project: int = 0  #: institutions found in raw strings OpenAlex left unlinked
     rejections: list[Rejection] = field(default_factory=list)
 
@@ -59,9 +60,10 @@ class _Accumulator:
         self.rows: dict[str, list[dict]] = {t: [] for t in tables}
         self.frames: dict[str, list[pd.DataFrame]] = {t: [] for t in self.rows}
 
-    def add(self, work_rows: WorkRows) -> None:
+    def add(self, work_rows: WorkRows, seq: int) -> None:
+        """Add one record's rows, tagged with its sequence number (see :meth:`result`)."""
         for name, rows in work_rows.tables().items():
-            self.rows[name].extend(rows)
+            self.rows[name].extend({**row, "_seq": seq} for row in rows)
 
     def flush(self) -> None:
         for name, rows in self.rows.items():
@@ -69,12 +71,16 @@ class _Accumulator:
                 self.frames[name].append(pd.DataFrame(rows))
                 self.rows[name] = []
 
-    def result(self) -> dict[str, pd.DataFrame]:
+    def result(self, dropped: set[int] = frozenset()) -> dict[str, pd.DataFrame]:
+        """Every table, without the rows of records in `dropped` (superseded duplicates)."""
         self.flush()
-        return {
-            name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-            for name, frames in self.frames.items()
-        }
+        out = {}
+        for name, frames in self.frames.items():
+            frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            if not frame.empty:
+                frame = frame[~frame["_seq"].isin(dropped)].drop(columns="_seq").reset_index(drop=True)
+            out[name] = frame
+        return out
 
 
 def _prefer_openalex(institutions: pd.DataFrame) -> pd.DataFrame:
@@ -134,12 +140,14 @@ def ingest(
     tables = list(schema.node_tables()) + list(schema.edge_tables())
     acc = _Accumulator(tables)
     work_ids: set[str] = set()
+    first: dict[str, tuple[int, str, str]] = {}  #: work id -> (seq, updated_date, origin) kept
+    dropped: set[int] = set()
     data_date = ""
     bar = tqdm(
         iter_records(files, report.rejections), desc="works", unit=" works",
         disable=not progress, file=sys.stderr, mininterval=0.5,
     )
-    for record in bar:
+    for seq, record in enumerate(bar):
         if not involves(record.work, countries, institutions):
             report.skipped += 1
             continue
@@ -148,15 +156,27 @@ def ingest(
         except RecordError as exc:
             report.rejections.append(Rejection(record.origin, exc.field, exc.reason))
             continue
-        work_ids.add(rows.works[0]["id"])
+        wid = rows.works[0]["id"]
         updated = record.work.get("updated_date")
-        if isinstance(updated, str) and updated > data_date:
+        updated = updated if isinstance(updated, str) else ""
+        if wid in first:
+            # the same work twice (a snapshot lists a work again in a newer partition):
+            # the newer copy wins, the later one on a tie, and only one copy's rows are kept
+            report.duplicates += 1
+            kept_seq, kept_updated, _ = first[wid]
+            if updated < kept_updated:
+                dropped.add(seq)
+                continue
+            dropped.add(kept_seq)
+        first[wid] = (seq, updated, record.origin)
+        work_ids.add(wid)
+        if updated > data_date:
             data_date = updated[:10]
-        acc.add(rows)
+        acc.add(rows, seq)
         if len(work_ids) % CHUNK_WORKS == 0:
             acc.flush()
     bar.close()
-    new = acc.result()
+    new = acc.result(dropped)
     report.rejected = len(report.rejections)
     report.works = len(work_ids)
     report.authors = int(new["authors"]["id"].nunique()) if not new["authors"].empty else 0
@@ -170,6 +190,10 @@ def ingest(
     if "institutions" in new:
         new["institutions"] = _prefer_openalex(new["institutions"])
     old = read_tables(config.tables_dir, schema)
+    for name, frame in old.items():
+        # a work loaded again brings its whole authorship list: its earlier edges go
+        if "work_id" in frame.columns and not frame.empty and work_ids:
+            old[name] = frame[~frame["work_id"].isin(work_ids)].reset_index(drop=True)
     merged = {name: merge_frames(name, old[name], new[name], schema) for name in tables}
     merged["institutions"] = merge_frames(
         "institutions", pd.DataFrame(), _prefer_openalex(merged["institutions"]), schema

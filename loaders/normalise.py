@@ -11,11 +11,13 @@ Tolerated, because the real data has them: empty `institutions`, null `country_c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 WORK_PREFIX = "https://openalex.org/W"
+_WORK_ID = re.compile(r"https://openalex\.org/W[0-9]{1,20}")
 ENTITY_INSTITUTION_PREFIX = "ties:entity:"
 
 
@@ -73,6 +75,15 @@ def _text(value: object) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in value).strip()
 
 
+def _list(value: object, field: str) -> list:
+    """A list field: None means empty; anything else that is not a list is a RecordError."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(field, f"expected a list, got {type(value).__name__}")
+    return value
+
+
 def _name(obj: object, key: str = "display_name") -> str:
     return _text(obj.get(key)) if isinstance(obj, dict) else ""
 
@@ -101,12 +112,14 @@ def work_id_of(work: dict) -> str:
         wid = "https://openalex.org/" + wid
     if not wid.startswith(WORK_PREFIX):
         kind = wid.removeprefix("https://openalex.org/")[:1] or "?"
-        raise RecordError("id", f"{wid!r} is not a work id (entity type {kind!r}); wrong endpoint?")
+        raise RecordError("id", f"{wid[:80]!r} is not a work id (entity type {kind!r}); wrong endpoint?")
+    if not _WORK_ID.fullmatch(wid):
+        raise RecordError("id", f"{wid[:80]!r} is not an OpenAlex work id (W followed by digits)")
     return wid
 
 
-def _institution_row(inst: dict) -> dict:
-    lineage = [x for x in inst.get("lineage") or [] if isinstance(x, str)]
+def _institution_row(inst: dict, where: str) -> dict:
+    lineage = [x for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str)]
     return {
         "id": inst["id"],
         "ror": _text(inst.get("ror")),
@@ -118,27 +131,29 @@ def _institution_row(inst: dict) -> dict:
     }
 
 
-def _pairings(authorship: dict, known: dict[str, dict]) -> list[tuple[str, list[str]]]:
+def _pairings(authorship: dict, known: dict[str, dict], where: str) -> list[tuple[str, list[str]]]:
     """(raw string, institution ids) pairs for one authorship.
 
     Uses OpenAlex's own `affiliations[]` pairing where present; older records only have
     `raw_affiliation_strings` and `institutions`: one string pairs with every institution,
     several strings are kept whole, joined, so no institution loses its evidence.
     """
-    affiliations = authorship.get("affiliations")
+    affiliations = _list(authorship.get("affiliations"), f"{where}.affiliations")
     pairs: list[tuple[str, list[str]]] = []
-    if isinstance(affiliations, list) and affiliations:
-        for aff in affiliations:
+    if affiliations:
+        for number, aff in enumerate(affiliations):
             if not isinstance(aff, dict):
                 continue
-            ids = [i for i in aff.get("institution_ids") or [] if isinstance(i, str)]
+            field = f"{where}.affiliations[{number}].institution_ids"
+            ids = [i for i in _list(aff.get("institution_ids"), field) if isinstance(i, str)]
             pairs.append((_text(aff.get("raw_affiliation_string")), ids))
         paired = {i for _, ids in pairs for i in ids}
         missing = [i for i in known if i not in paired]
         if missing:
             pairs.append((" | ".join(r for r, _ in pairs if r), missing))
         return pairs
-    raws = [_text(r) for r in authorship.get("raw_affiliation_strings") or [] if _text(r)]
+    raws = [_text(r) for r in _list(authorship.get("raw_affiliation_strings"), f"{where}.raw_affiliation_strings")
+            if _text(r)]
     if len(raws) == 1 or not known:
         if known:
             return [(raws[0], list(known))]
@@ -177,9 +192,10 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
         "domain": _name(topic.get("domain")),
         "is_synthetic": bool(work.get("is_synthetic", False)),
     })
-    authorships = work.get("authorships") or []
-    if not isinstance(authorships, list):
+    authorships = work.get("authorships")
+    if authorships is not None and not isinstance(authorships, list):
         raise RecordError("authorships", "is not a list")
+    authorships = authorships or []
     for index, authorship in enumerate(authorships):
         if not isinstance(authorship, dict):
             raise RecordError(f"authorships[{index}]", "is not an object")
@@ -209,16 +225,17 @@ def _authorship_rows(
         "corresponding": bool(authorship.get("is_corresponding", False)),
         "work_id": wid,
     })
+    where = f"authorships[{index}]"
     known: dict[str, dict] = {}
-    for inst in authorship.get("institutions") or []:
+    for number, inst in enumerate(_list(authorship.get("institutions"), f"{where}.institutions")):
         if isinstance(inst, dict) and isinstance(inst.get("id"), str) and inst["id"]:
-            row = _institution_row(inst)
+            row = _institution_row(inst, f"{where}.institutions[{number}]")
             known[row["id"]] = row
             rows.institutions.append(row)
             for ancestor in row["lineage"]:
                 if ancestor != row["id"]:
                     rows.child_of.append({"from": row["id"], "to": ancestor, "source": "openalex lineage"})
-    for raw, ids in _pairings(authorship, known):
+    for raw, ids in _pairings(authorship, known, where):
         matched_by = "openalex"
         targets = [(i, known.get(i, {}).get("name", ""), known.get(i, {}).get("country", "")) for i in ids]
         if not targets and raw and resolver is not None:
@@ -251,20 +268,27 @@ def _authorship_rows(
 def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[str] = ()) -> bool:
     """True if any authorship institution is in `countries` or is/descends from `institutions`.
 
-    With neither given, every work is kept.
+    With neither given, every work is kept. Malformed parts are passed over here (the
+    record is kept for :func:`normalise_work` to reject with the field named).
     """
     countries = {c.upper() for c in countries}
     wanted = set(institutions)
     if not countries and not wanted:
         return True
-    for authorship in work.get("authorships") or []:
-        if not isinstance(authorship, dict):
-            continue
-        for inst in authorship.get("institutions") or []:
+    authorships = work.get("authorships") if isinstance(work, dict) else None
+    if authorships is not None and not isinstance(authorships, list):
+        return True
+    for authorship in authorships or []:
+        insts = authorship.get("institutions") if isinstance(authorship, dict) else None
+        if insts is not None and not isinstance(insts, list):
+            return True
+        for inst in insts or []:
             if not isinstance(inst, dict):
                 continue
             if countries and str(inst.get("country_code") or "").upper() in countries:
                 return True
-            if wanted and (inst.get("id") in wanted or wanted.intersection(inst.get("lineage") or [])):
+            lineage = inst.get("lineage") if isinstance(inst.get("lineage"), list) else []
+            own = inst.get("id") if isinstance(inst.get("id"), str) else ""
+            if wanted and (own in wanted or wanted.intersection(x for x in lineage if isinstance(x, str))):
                 return True
     return False

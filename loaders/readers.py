@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,12 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
                 if p.is_file() and not p.name.startswith(".") and p.name not in SKIP_NAMES
                 and p.name.endswith(JSON_SUFFIXES + LINES_SUFFIXES)
             )
+            if not found:
+                raise InputError(f"{path}: no OpenAlex files (.json, .jsonl, .gz) in this folder")
             files.extend(found)
+        elif not path.is_file():
+            # a FIFO or device would block or never end; only regular files are read
+            raise InputError(f"{path}: not a regular file or folder")
         else:
             files.append(path)
     for path in files:
@@ -82,7 +88,54 @@ def _open_text(path: Path) -> io.BufferedReader:
     return open(path, "rb")
 
 
-def _works_in(obj: object, origin: str, rejections: list[Rejection]) -> Iterator[Record]:
+REPLACED = "\ufffd"
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _parse(data: bytes) -> tuple[object, bool]:
+    """Parse JSON bytes; returns (value, whether invalid UTF-8 had to be replaced).
+
+    A byte-order mark is honoured. Bytes that are not UTF-8 (a Latin-1 record in a UTF-8
+    file) become U+FFFD so the rest of the file can be read; the records that held them
+    are then rejected by :func:`_one`, naming the field. Raises orjson.JSONDecodeError.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return orjson.loads(data.decode(encoding)), False
+            except UnicodeDecodeError:
+                return orjson.loads(data.decode(encoding, errors="replace")), True
+    try:
+        return orjson.loads(data), False
+    except orjson.JSONDecodeError:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return orjson.loads(data.decode("utf-8", errors="replace")), True
+        raise
+
+
+def _replaced_field(value: object, path: str = "") -> str | None:
+    """The path of the first string (key or value) holding U+FFFD, or None."""
+    if isinstance(value, str):
+        return path if REPLACED in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if REPLACED in str(key):
+                return here
+            found = _replaced_field(item, here)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _replaced_field(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _works_in(obj: object, origin: str, rejections: list[Rejection], mangled: bool = False) -> Iterator[Record]:
     """The works inside one parsed JSON value (page, envelope, array or single work)."""
     if isinstance(obj, dict) and "response" in obj and "request" in obj:
         obj = obj["response"]
@@ -92,54 +145,64 @@ def _works_in(obj: object, origin: str, rejections: list[Rejection]) -> Iterator
             rejections.append(Rejection(origin, "results", "is not a list"))
             return
         for i, item in enumerate(results):
-            yield from _one(item, f"{origin}#results[{i}]", rejections)
+            yield from _one(item, f"{origin}#results[{i}]", rejections, mangled)
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
-            yield from _one(item, f"{origin}[{i}]", rejections)
+            yield from _one(item, f"{origin}[{i}]", rejections, mangled)
     else:
-        yield from _one(obj, origin, rejections)
+        yield from _one(obj, origin, rejections, mangled)
 
 
-def _one(item: object, origin: str, rejections: list[Rejection]) -> Iterator[Record]:
+def _one(item: object, origin: str, rejections: list[Rejection], mangled: bool = False) -> Iterator[Record]:
     if not isinstance(item, dict):
         rejections.append(Rejection(origin, "", f"expected a work object, got {type(item).__name__}"))
         return
+    if mangled:
+        field = _replaced_field(item)
+        if field is not None:
+            rejections.append(Rejection(origin, field, "not valid UTF-8 (another encoding?)"))
+            return
     yield Record(item, origin)
 
 
 def read_records(path: Path, rejections: list[Rejection]) -> Iterator[Record]:
     """Every work record in one file; unreadable parts are appended to `rejections`."""
     if _is_lines(path):
+        seen_any = False
         try:
             with _open_text(path) as handle:
                 for number, line in enumerate(handle, start=1):
                     if not line.strip():
                         continue
+                    seen_any = True
                     origin = f"{path}:{number}"
                     try:
-                        obj = orjson.loads(line)
+                        obj, mangled = _parse(line)
                     except orjson.JSONDecodeError as exc:
                         rejections.append(Rejection(origin, "", f"invalid JSON: {exc}"))
                         continue
-                    yield from _works_in(obj, origin, rejections)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                    yield from _works_in(obj, origin, rejections, mangled)
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             rejections.append(Rejection(str(path), "", f"cannot read compressed data: {exc}"))
+            return
+        if not seen_any:
+            rejections.append(Rejection(str(path), "", "empty file"))
         return
     try:
         with _open_text(path) as handle:
             data = handle.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         rejections.append(Rejection(str(path), "", f"cannot read: {exc}"))
         return
     if not data.strip():
         rejections.append(Rejection(str(path), "", "empty file"))
         return
     try:
-        obj = orjson.loads(data)
+        obj, mangled = _parse(data)
     except orjson.JSONDecodeError as exc:
         rejections.append(Rejection(str(path), "", f"invalid JSON (truncated?): {exc}"))
         return
-    yield from _works_in(obj, str(path), rejections)
+    yield from _works_in(obj, str(path), rejections, mangled)
 
 
 def iter_records(paths: Iterable[Path], rejections: list[Rejection]) -> Iterator[Record]:

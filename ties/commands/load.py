@@ -9,6 +9,7 @@ import click
 from graph.store import open_store
 from loaders.ingest import ingest
 from ties.commands._common import config_from, echo_json, json_option, store_option
+from ties.errors import InputError
 
 
 @click.command("load")
@@ -33,6 +34,11 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
     """
     config = config_from(store)
     report = ingest(paths, config, countries=countries, institutions=institutions, progress=not as_json)
+    if report.works == 0 and report.skipped == 0:
+        # nothing usable at all is an error (exit 1), named by its first reason
+        first = f": {report.rejections[0]}" if report.rejections else ""
+        more = f" (and {report.rejected - 1} more rejected)" if report.rejected > 1 else ""
+        raise InputError(f"no usable works in {report.files} file(s){first}{more}")
     graph = open_store(config)
     try:
         counts = graph.load(config.tables_dir)
@@ -45,6 +51,7 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
         f"loaded {report.works} works, {report.authors} authors, {report.institutions} institutions, "
         f"{report.authorships} authorships from {report.files} file(s); rejected {report.rejected}"
         + (f"; skipped {report.skipped} outside the chosen countries/institutions" if report.skipped else "")
+        + (f"; {report.duplicates} duplicate work id(s), newest copy kept" if report.duplicates else "")
     )
     click.echo(f"store ({config.store}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for rejection in report.rejections[:show_rejections]:
