@@ -1,0 +1,57 @@
+"""The end-to-end slice through the real command line: generate, load, paths."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from ties.cli import cli
+
+
+def _generated_work_ids(folder: Path) -> set[str]:
+    ids = set()
+    for part in folder.rglob("part_*.gz"):
+        with gzip.open(part, "rt") as handle:
+            ids.update(json.loads(line)["id"] for line in handle if line.strip())
+    return ids
+
+
+def test_generate_load_paths_names_works_that_exist_in_the_input(home: Path, tmp_path: Path):
+    runner = CliRunner()
+    corpus = tmp_path / "corpus"
+    result = runner.invoke(cli, ["generate", "--works", "600", "--seed", "7", "--out", str(corpus)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["load", str(corpus), "--json"])
+    assert result.exit_code == 0, result.output
+    loaded = json.loads(result.output.strip().splitlines()[-1])
+    assert loaded["works"] == 600 and loaded["rejected"] == 0
+    result = runner.invoke(cli, ["paths", "--from-country", "NL", "--to", "cmc", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["paths"], "the generator plants ties to PLA institutions"
+    generated = _generated_work_ids(corpus)
+    for path in report["paths"]:
+        for edge in path["edges"]:
+            if edge["type"] in ("AUTHORED", "AFFILIATED_WITH"):
+                assert edge["work_id"] in generated
+        assert path["target"]["chain"][-1] == "Central Military Commission"
+    kinds = {p["kind"] for p in report["paths"]}
+    assert {"direct", "dual_affiliation", "career"} <= kinds
+
+
+def test_the_demo_has_a_path_from_tu_delft_to_nudt(home: Path):
+    from ties.commands.demo import prepare_demo
+
+    prepare_demo(progress=False)
+    result = CliRunner().invoke(cli, ["paths", "--from-institution", "I98358874", "--to", "all", "--json"])
+    report = json.loads(result.output)
+    targets = {p["target"]["entity"] for p in report["paths"] if p["kind"] == "direct"}
+    assert "National University of Defense Technology" in targets
+
+
+def test_paths_on_an_empty_home_is_a_one_line_error(home: Path):
+    result = CliRunner().invoke(cli, ["paths"], standalone_mode=False)
+    assert "run `ties load PATH`" in str(result.exception)
