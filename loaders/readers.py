@@ -89,7 +89,7 @@ def _open_text(path: Path) -> io.BufferedReader:
 
 
 REPLACED = "\ufffd"
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 def _parse(data: bytes) -> tuple[object, bool]:
