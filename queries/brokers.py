@@ -16,8 +16,8 @@ import networkx as nx
 import pandas as pd
 
 from graph.store import GraphStore
-from queries.coauthorship import coauthor_graph
-from queries.evidence import TieQuery, _matches, find_evidence
+from queries.coauthorship import coauthor_graph, ordered_subgraph
+from queries.evidence import TieQuery, find_evidence, on_watchlist_side
 
 __all__ = ["brokers", "bridge_betweenness"]
 
@@ -44,7 +44,7 @@ def bridge_betweenness(G: nx.Graph, sources: set[str], targets: set[str]) -> dic
     for component in nx.connected_components(G):
         if component & sources and component & targets:
             keep |= component
-    H = G.subgraph(keep)
+    H = ordered_subgraph(G, keep)
     scores = nx.betweenness_centrality_subset(
         H, sorted(sources & keep), sorted(targets & keep), normalized=False
     )
@@ -64,7 +64,7 @@ def brokers(store: GraphStore, query: TieQuery | None = None, top: int = 20) -> 
     G = coauthor_graph(store.run("authorships", {**window, "field": query.field}))
     sources = {r["author_id"] for r in affiliations if r["country"] == query.country
                and (not query.institution or r["institution_id"] == query.institution)}
-    targets = {r["author_id"] for r in affiliations if _matches(query, r)}
+    targets = {r["author_id"] for r in affiliations if on_watchlist_side(query, r)}
     between = bridge_betweenness(G, sources, targets)
     pairs: dict[str, set] = defaultdict(set)
     works: dict[str, set] = defaultdict(set)

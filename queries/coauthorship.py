@@ -12,7 +12,7 @@ from itertools import combinations
 
 import networkx as nx
 
-__all__ = ["coauthor_graph", "shared_work"]
+__all__ = ["coauthor_graph", "ordered_subgraph", "shared_work"]
 
 
 def coauthor_graph(authorships: Iterable[dict], max_authors_per_work: int = 100) -> nx.Graph:
@@ -60,3 +60,19 @@ def coauthor_graph(authorships: Iterable[dict], max_authors_per_work: int = 100)
 def shared_work(G: nx.Graph, a: str, b: str) -> tuple[int, str, str]:
     """The most recent work two co-authors share (year, work_id, doi); ties broken by id."""
     return max(G[a][b]["works"], key=lambda w: (w[0], w[1]))
+
+
+def ordered_subgraph(G: nx.Graph, nodes: set) -> nx.Graph:
+    """A copy of the subgraph induced by `nodes`, in G's node and edge order.
+
+    ``G.subgraph(a_set)`` may iterate the set itself, whose order for strings changes from
+    one process to the next; path and centrality tie-breaks then change too. This keeps
+    results identical across runs and stores.
+
+    >>> ordered_subgraph(nx.path_graph(4), {3, 1, 2}).edges()
+    EdgeView([(1, 2), (2, 3)])
+    """
+    H = nx.Graph()
+    H.add_nodes_from((n, G.nodes[n]) for n in G if n in nodes)
+    H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True) if u in nodes and v in nodes)
+    return H

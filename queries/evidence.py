@@ -21,7 +21,7 @@ from itertools import islice
 import networkx as nx
 
 from graph.store import GraphStore
-from queries.coauthorship import coauthor_graph, shared_work
+from queries.coauthorship import coauthor_graph, ordered_subgraph, shared_work
 from ties.errors import InputError
 
 __all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "target_params"]
@@ -101,7 +101,7 @@ def _latest(rows: list[dict]) -> dict:
     return max(rows, key=lambda r: (r.get("year") or 0, r["work_id"], r.get("raw_affiliation") or ""))
 
 
-def _matches(q: TieQuery, row: dict) -> bool:
+def on_watchlist_side(q: TieQuery, row: dict) -> bool:
     """Does an affiliation row fall on the watchlist side of this query?"""
     if not row.get("entity_id"):
         return False
@@ -129,7 +129,7 @@ def indirect_ties(store: GraphStore, q: TieQuery) -> list[dict]:
         if row["country"] == q.country and (not q.institution or row["institution_id"] == q.institution) \
                 and (not q.department or row["department_id"] == q.department):
             source_aff[row["author_id"]].append(row)
-        if _matches(q, row):
+        if on_watchlist_side(q, row):
             target_aff[row["author_id"]].append(row)
     labelled = {r["author_id"] for r in affiliations if r["country"] == q.country or r.get("entity_id")}
     G = coauthor_graph(store.run("authorships", {**window, "field": q.field}))
@@ -138,7 +138,7 @@ def indirect_ties(store: GraphStore, q: TieQuery) -> list[dict]:
     if not sources or not targets:
         return []
     keep = (set(G) - labelled) | set(sources) | set(targets)
-    H = G.subgraph(keep).copy()
+    H = ordered_subgraph(G, keep)
     sink = ("__targets__",)
     H.add_edges_from((t, sink) for t in targets)
     # hop distance to the nearest target through intermediaries only (no other Dutch author)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
-from queries.paths import _group_key, build_path, paths_report
+from queries.paths import build_path, group_key, paths_report
 from ties.errors import InputError
 
 __all__ = [
@@ -78,7 +78,7 @@ def attach_evidence(paths: list[dict], rows: list[dict]) -> list[dict]:
     """
     members: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
-        members[_group_key(row)].append(row)
+        members[group_key(row)].append(row)
     return [{**path, "evidence": members.get(path_key(path), [])} for path in paths]
 
 

@@ -17,7 +17,7 @@ from graph.store import GraphStore
 from queries.evidence import TieQuery, find_evidence
 from ties.errors import InputError
 
-__all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence"]
+__all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence", "units_of"]
 
 DIMENSIONS = ("sector", "institution", "department", "field", "technology", "year", "branch")
 COLUMNS = ["unit_id", "unit", "works", "authors", "entities", "china_works", "share", "first_year", "last_year",
@@ -38,7 +38,7 @@ def _tech_areas() -> dict[str, list[str]]:
     return load_tech_areas()
 
 
-def _units(frame: pd.DataFrame, by: str, evidence: bool) -> pd.DataFrame:
+def units_of(frame: pd.DataFrame, by: str, evidence: bool) -> pd.DataFrame:
     """Add unit_id and unit columns for dimension `by` (exploding technology areas)."""
     unit_of: dict[str, Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]]] = {
         "sector": lambda f: (f["sector"].fillna("").replace("", "unclassified"),) * 2,
@@ -94,7 +94,7 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
         china = china[china["institution_id"] == query.institution]
     if evidence.empty:
         return pd.DataFrame(columns=COLUMNS)
-    ev = _units(evidence, by, evidence=True)
+    ev = units_of(evidence, by, evidence=True)
     grouped = ev.groupby(["unit_id", "unit"], sort=True)
     table = grouped.agg(works=("work_id", "nunique"), authors=("source_author_id", "nunique"),
                         entities=("entity_id", "nunique"), first_year=("year", "min"),
@@ -107,7 +107,7 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
     if china.empty:
         table["china_works"] = 0
     else:
-        den = _units(china, by, evidence=False).groupby("unit_id")["work_id"].nunique()
+        den = units_of(china, by, evidence=False).groupby("unit_id")["work_id"].nunique()
         if by == "branch":
             total = china["work_id"].nunique()
             table["china_works"] = total

@@ -99,7 +99,7 @@ def build_path(row: dict) -> dict:
     }
 
 
-def _group_key(row: dict) -> tuple:
+def group_key(row: dict) -> tuple:
     via = tuple(v["author_id"] for v in row.get("via", []))
     return (row["kind"], row["source_institution_id"], row.get("department_id") or "", row["entity_id"],
             row["source_author_id"], row["target_author_id"], row["target_institution_id"], via)
@@ -113,7 +113,7 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1) -> list[dict]:
     """
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
-        groups[_group_key(row)].append(row)
+        groups[group_key(row)].append(row)
     paths = []
     for key, members in groups.items():
         works = sorted({m["work_id"] for m in members} | {m.get("target_work_id") or m["work_id"] for m in members})

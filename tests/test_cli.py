@@ -55,3 +55,23 @@ def test_the_demo_has_a_path_from_tu_delft_to_nudt(home: Path):
 def test_paths_on_an_empty_home_is_a_one_line_error(home: Path):
     result = CliRunner().invoke(cli, ["paths"], standalone_mode=False)
     assert "run `ties load PATH`" in str(result.exception)
+
+
+def test_paths_are_the_same_in_every_process(home: Path, tmp_path: Path):
+    """String hashing differs per process (PYTHONHASHSEED); ranked paths must not."""
+    import os
+    import subprocess
+    import sys
+
+    runner = CliRunner()
+    corpus = tmp_path / "corpus"
+    assert runner.invoke(cli, ["generate", "--works", "600", "--seed", "3", "--out", str(corpus)]).exit_code == 0
+    assert runner.invoke(cli, ["load", str(corpus), "--json"]).exit_code == 0
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-m", "ties", "paths", "--to", "all", "--max-hops", "3", "--json"],
+                                env=env, capture_output=True, text=True, check=True)
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["summary"]["by_kind"].get("indirect"), "the comparison covers indirect ties"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.selection import TARGETS
-from queries.exposure import _units
+from queries.exposure import units_of
 
 data.header("Overview: exposure of Dutch research to watchlist entities")
 first, last = data.year_range()
@@ -63,7 +63,7 @@ if not years.empty:
         x=alt.X("unit:O", title="year"), y=alt.Y("works:Q", title="works with a tie"),
         tooltip=["unit", "works", "china_works", "share"]).properties(title="By year"), width="stretch")
 
-heat = _units(evidence, "institution", evidence=True).drop_duplicates(["unit", "year", "work_id"])
+heat = units_of(evidence, "institution", evidence=True).drop_duplicates(["unit", "year", "work_id"])
 heat = heat.groupby(["unit", "year"]).size().reset_index(name="works")
 st.altair_chart(alt.Chart(heat).mark_rect().encode(
     x=alt.X("year:O"), y=alt.Y("unit:N", title=None), color=alt.Color("works:Q", scale=alt.Scale(scheme="orangered")),
@@ -78,7 +78,7 @@ cols = st.columns(2)
 dim = cols[0].selectbox("Figure", list(dims), index=list(dims).index(default_dim), format_func=dims.get,
                         key="ov_dim")
 try:
-    units = _units(evidence, dim, evidence=True)
+    units = units_of(evidence, dim, evidence=True)
 except Exception as exc:  # noqa: BLE001
     st.info(f"Not available: {exc}")
     st.stop()

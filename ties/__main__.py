@@ -1,0 +1,5 @@
+"""`python -m ties` runs the command line."""
+
+from ties.cli import main
+
+main()
