@@ -342,8 +342,8 @@ def _md(text: object) -> str:
 
 def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
     source, target = path["source"], path["target"]
-    dept = source["department_id"]
-    unit = source["institution"] + (f" / {dept.split('#', 1)[-1]}" if dept else "")
+    dept = source.get("department") or (source["department_id"] or "").split("#", 1)[-1]
+    unit = source["institution"] + (f" / {dept}" if dept else "")
     lines = [f"### {path.get('rank')}. [{path['kind']}] {_md(unit)} -> {_md(' > '.join(target['chain']))}", "",
              f"- Hops: {path['hops']}; works: {path.get('n_works')}; years: {path.get('first_year')}-"
              f"{path.get('last_year')}" + (f"; direction: {path['direction']}" if path.get("direction") else ""),

@@ -15,7 +15,7 @@ def path_table(paths: list[dict]) -> pd.DataFrame:
     """One row per ranked path, in rank order."""
     return pd.DataFrame([{
         "rank": p["rank"], "kind": p["kind"], "Dutch institution": p["source"]["institution"],
-        "department": (p["source"]["department_id"] or "").split("#", 1)[-1],
+        "department": p["source"].get("department") or "",
         "watchlist entity": p["target"]["entity"], "hierarchy": " > ".join(p["target"]["chain"]),
         "hops": p["hops"], "works": p["n_works"], "first": p["first_year"], "last": p["last_year"],
     } for p in paths])
