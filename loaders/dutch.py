@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from loaders.datafile import read_yaml
 from loaders.watchlist import normalise_name
 from ties.errors import InputError
 
@@ -150,12 +149,7 @@ def load_dutch_institutions(path: Path | None = None) -> DutchRegistry:
     'research_university'
     """
     path = Path(path) if path else DEFAULT_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("institutions"), list):
         raise InputError(f"{path}: institutions: must be a list of mappings")
     out = [_inst(path, i, raw) for i, raw in enumerate(data["institutions"])]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from loaders.datafile import read_yaml
 from ties.errors import InputError
 
 __all__ = ["load_tech_areas", "load_area_labels", "DEFAULT_PATH"]
@@ -20,12 +19,7 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "tech_areas.yaml"
 
 def _read(path: Path | None) -> tuple[Path, dict]:
     path = Path(path) if path else DEFAULT_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("subfields"), dict) \
             or not isinstance(data.get("areas"), dict):
         raise InputError(f"{path}: needs mappings 'areas' and 'subfields'")

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from loaders.datafile import read_yaml
 from ties.errors import InputError
 
 __all__ = [
@@ -258,12 +257,7 @@ def load_watchlist(path: Path | None = None) -> Watchlist:
     True
     """
     path = Path(path) if path else DEFAULT_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
         raise InputError(f"{path}: entities: must be a list of mappings")
     entities: dict[str, Entity] = {}
