@@ -1,0 +1,186 @@
+"""`make bench`: every performance figure of the project, in one process run.
+
+Usage::
+
+    python -m bench.run                          # 10^4, 10^5, 10^6 works
+    python -m bench.run --sizes 10000,100000     # fewer sizes
+    python -m bench.run --sizes 300 --explorer-size 300 --out /tmp/b   # smoke run
+
+Neo4j is measured when NEO4J_URI (NEO4J_USER, NEO4J_PASSWORD) is set; `scripts/bench.sh`
+starts the project's local server and sets them. A stage that would overrun the time
+budget is not started; the results say so and give the arithmetic. Results are printed
+as a table (each figure beside its baseline or target, with the ratio) and written to
+``bench/results.json`` with the machine they were measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import psutil
+from neo4j.exceptions import Neo4jError
+
+from bench import stages
+from bench.corpora import ensure_corpus
+from bench.report import growth, print_table, rows_for_table
+from ties.config import Config
+from ties.errors import TiesError
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"parse_works_per_s": 20_000, "neo4j_vs_naive": 10.0, "paths_neo4j_1e6_s": 2.0,
+           "paths_ladybug_1e6_s": 10.0, "explorer_100k_s": 3.0}
+PARSE_LIMIT = 100_000  # works read for the parse+normalise figure (larger corpora: the first 100k)
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    return {"cores": os.cpu_count(), "cpu": model or platform.machine(),
+            "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "date": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def neo4j_conn() -> tuple[str, str, str] | None:
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        return None
+    return uri, os.environ.get("NEO4J_USER") or "neo4j", os.environ.get("NEO4J_PASSWORD") or ""
+
+
+class Budget:
+    """Wall-clock budget for the whole run; stages ask before they start."""
+
+    def __init__(self, minutes: float) -> None:
+        self.seconds = minutes * 60
+        self.start = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def fits(self, estimate_s: float) -> bool:
+        return self.elapsed() + estimate_s <= self.seconds
+
+
+def _say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run_size(n: int, args: argparse.Namespace, budget: Budget, conn, results: dict) -> None:
+    """Every stage for one corpus size; appends to ``results['sizes']``."""
+    entry: dict = {"works": n, "notes": []}
+    results["sizes"].append(entry)
+    corpus, gen_s = ensure_corpus(args.out, n, seed=args.seed)
+    entry["generate_s"] = gen_s
+    entry["corpus_cached"] = gen_s is None
+    _say(f"{n} works: corpus {'cached' if gen_s is None else f'generated in {gen_s:.1f}s'}; parsing")
+    entry["parse"] = stages.parse_normalise(corpus, limit=PARSE_LIMIT)
+    home = args.out / f"home-{n}"
+    _say(f"{n} works: ingest to tables")
+    entry["ingest"] = stages.ingest_tables(corpus, home)
+    gc.collect()
+    _say(f"{n} works: embedded load")
+    entry["ladybug_load"] = stages.ladybug_load(home)
+    _say(f"{n} works: embedded queries")
+    entry["ladybug_queries"] = stages.ladybug_queries(home)
+    entry["peak_rss_mb_after_embedded"] = stages.peak_rss_mb()
+    if n == args.explorer_size:
+        _say(f"{n} works: Explorer first render")
+        results["explorer"] = {"works": n, **stages.explorer_render(home)}
+    if conn is None:
+        entry["notes"].append("Neo4j not measured: NEO4J_URI is not set (make bench starts a local server)")
+    elif results.get("_neo4j_failed"):
+        entry["notes"].append(f"Neo4j not measured at {n} works: it failed at a smaller size (see above)")
+    else:
+        try:
+            _neo4j(n, entry, home, conn, budget, results)
+        except (TiesError, RuntimeError, Neo4jError) as exc:
+            results["_neo4j_failed"] = True
+            entry["notes"].append(f"Neo4j failed at {n} works: {type(exc).__name__}: {str(exc)[:300]}")
+            _say(entry["notes"][-1])
+    entry["peak_rss_mb"] = stages.peak_rss_mb()
+    gc.collect()
+
+
+def _neo4j(n: int, entry: dict, home: Path, conn, budget: Budget, results: dict) -> None:
+    from bench import neo4j_load
+
+    rows = entry["ingest"]["rows"]
+    rate = results.get("_neo4j_rate")
+    if rate:
+        estimate = rows / rate + 60  # load + baseline and queries
+        if not budget.fits(estimate):
+            left = budget.seconds - budget.elapsed()
+            entry["notes"].append(
+                f"Neo4j not measured at {n} works: {rows:,} rows / {rate:,.0f} rows/s (measured at the "
+                f"previous size) = {rows / rate / 60:.1f} min load, more than the {left / 60:.1f} min left "
+                f"of the {budget.seconds / 60:.0f} min budget")
+            _say(entry["notes"][-1])
+            return
+    tables = Config(home=home).tables_dir
+    _say(f"{n} works: Neo4j naive baseline")
+    entry["neo4j_naive"] = neo4j_load.naive_baseline(conn, tables, sample=results["baseline_sample"])
+    _say(f"{n} works: Neo4j batched load of {rows:,} rows")
+    entry["neo4j_load"] = neo4j_load.batched_load(conn, tables)
+    results["_neo4j_rate"] = entry["neo4j_load"]["rows_per_s"]
+    _say(f"{n} works: Neo4j queries")
+    store = neo4j_load.open_reader(conn)
+    try:
+        entry["neo4j_queries"] = stages.timed_queries(store)
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="corpus sizes in works, comma-separated")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="cache for corpora and stores")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--explorer-size", type=int, default=100_000, help="size at which the Explorer is timed")
+    parser.add_argument("--baseline-sample", type=int, default=2000, help="rows per naive Neo4j baseline")
+    parser.add_argument("--budget-minutes", type=float, default=28.0)
+    args = parser.parse_args(argv)
+    try:
+        sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    except ValueError:
+        parser.error(f"--sizes must be integers separated by commas, got {args.sizes!r}")
+    if not sizes or min(sizes) < 1:
+        parser.error("--sizes needs at least one positive size")
+    args.out.mkdir(parents=True, exist_ok=True)
+    budget = Budget(args.budget_minutes)
+    conn = neo4j_conn()
+    results: dict = {"machine": machine(), "targets": TARGETS, "budget_minutes": args.budget_minutes,
+                     "baseline_sample": args.baseline_sample, "sizes": [],
+                     "explorer": {"measured": False, "note": f"not measured: {args.explorer_size} not in --sizes"}}
+    for n in sizes:
+        run_size(n, args, budget, conn, results)
+    results.pop("_neo4j_rate", None)
+    results.pop("_neo4j_failed", None)
+    results["growth"] = growth(results["sizes"])
+    results["total_s"] = budget.elapsed()
+    results["peak_rss_mb"] = stages.peak_rss_mb()
+    results["table"] = rows_for_table(results)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    print_table(results)
+    print(f"\nwritten {args.results}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""One function per measured stage; each returns plain numbers for the report.
+
+Why separate from the driver: each stage calls the project's real code path (readers,
+normalise_work, ingest, LadybugStore.load, find_evidence, paths_report, exposure, the
+Streamlit Explorer page) and only adds a clock around it, so a figure here is what a
+user's command would take.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from pathlib import Path
+
+import psutil
+
+from graph.ladybug_store import LadybugStore
+from graph.tables import read_meta
+from loaders.ingest import ingest
+from loaders.normalise import RecordError, involves, normalise_work
+from loaders.readers import iter_records
+from loaders.resolve import ProjectResolver
+from queries.evidence import TieQuery, find_evidence
+from queries.exposure import exposure
+from queries.paths import paths_report
+from ties.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+#: all direct ties from the Netherlands to anything under the CMC
+DIRECT_NL_CMC = TieQuery(country="NL", target="cmc", kinds=("direct",))
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    return psutil.Process(os.getpid()).memory_info().rss / 2**20
+
+
+def parse_normalise(corpus: Path, limit: int | None = None) -> dict:
+    """Works/s for reading snapshot parts and normalising every kept work, one core.
+
+    The same calls as ``ties load --country NL`` makes, without building tables: records
+    from loaders.readers, the country filter, normalise_work with the project resolver.
+    """
+    resolver = ProjectResolver()
+    rejections: list = []
+    seen = kept = 0
+    started = time.perf_counter()
+    cpu = time.process_time()
+    for record in iter_records([corpus], rejections):
+        seen += 1
+        if involves(record.work, ("NL",)):
+            try:
+                normalise_work(record.work, resolver)
+            except RecordError:
+                pass
+            kept += 1
+        if limit and seen >= limit:
+            break
+    seconds = time.perf_counter() - started
+    cpu_s = time.process_time() - cpu
+    return {"works": seen, "kept_nl": kept, "seconds": seconds, "cpu_seconds": cpu_s,
+            "works_per_s": seen / seconds}
+
+
+def ingest_tables(corpus: Path, home: Path) -> dict:
+    """``ties load`` minus the store: files to the published Parquet table set."""
+    config = Config(home=home)
+    started = time.perf_counter()
+    report = ingest([corpus], config, countries=("NL",), progress=False)
+    seconds = time.perf_counter() - started
+    counts = read_meta(config.tables_dir).get("counts", {})
+    return {"works": report.works, "seconds": seconds, "works_per_s": report.works / seconds,
+            "rows": int(sum(counts.values())), "counts": counts}
+
+
+def ladybug_load(home: Path) -> dict:
+    """Rebuild the embedded store from the table set (COPY from Parquet)."""
+    config = Config(home=home)
+    store = LadybugStore(config.ladybug_dir)
+    started = time.perf_counter()
+    counts = store.load(config.tables_dir)
+    seconds = time.perf_counter() - started
+    store.close()
+    rows = int(sum(counts.values()))
+    return {"seconds": seconds, "rows": rows, "rows_per_s": rows / seconds}
+
+
+def timed_queries(store) -> dict:
+    """Direct NL > CMC paths (evidence + ranking) and exposure by sector, cold then warm."""
+    out: dict = {}
+    for attempt in ("cold", "warm"):
+        started = time.perf_counter()
+        rows = find_evidence(store, DIRECT_NL_CMC)
+        report = paths_report(rows, DIRECT_NL_CMC.filters(), k=DIRECT_NL_CMC.k)
+        out[f"paths_{attempt}_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        table = exposure(store, "sector", TieQuery())
+        out[f"exposure_{attempt}_s"] = time.perf_counter() - started
+    out.update(evidence_rows=len(rows), paths=report["summary"]["paths"], exposure_units=len(table))
+    return out
+
+
+def ladybug_queries(home: Path) -> dict:
+    store = LadybugStore(Config(home=home).ladybug_dir, read_only=True)
+    try:
+        return timed_queries(store)
+    finally:
+        store.close()
+
+
+def explorer_render(home: Path, timeout: float = 600) -> dict:
+    """First render of the dashboard's Explorer page, headless (streamlit AppTest).
+
+    The app's entry page runs first (it opens the store); the Explorer is then rendered
+    with empty query caches, which is what a user sees when opening it.
+    """
+    app = ROOT / "dashboards" / "app.py"
+    pages = sorted((ROOT / "dashboards").glob("*/explorer.py"))
+    if not app.is_file() or not pages:
+        return {"measured": False, "note": "not measured: dashboards/app.py or an explorer.py page is missing"}
+    page = pages[0].relative_to(app.parent).as_posix()
+    from streamlit.testing.v1 import AppTest
+
+    saved = {k: os.environ.get(k) for k in ("TIES_HOME", "TIES_STORE")}
+    os.environ["TIES_HOME"], os.environ["TIES_STORE"] = str(home), "local"
+    try:
+        at = AppTest.from_file(str(app), default_timeout=timeout)
+        started = time.perf_counter()
+        at.run()
+        entry_s = time.perf_counter() - started
+        at.switch_page(page)
+        started = time.perf_counter()
+        at.run()
+        explorer_s = time.perf_counter() - started
+        errors = [e.value for e in at.exception] + [e.value for e in at.error]
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return {"measured": True, "entry_page_s": entry_s, "explorer_s": explorer_s,
+            "errors": [str(e)[:300] for e in errors]}
