@@ -71,6 +71,8 @@ def _text(value: object) -> str:
         return ""
     if not isinstance(value, str):
         return str(value)
+    if value.isprintable():  # the common case, checked in C
+        return value.strip()
     # control characters break CSV/Markdown exports and terminals; keep tabs/newlines as spaces
     return "".join(ch if ch.isprintable() else " " for ch in value).strip()
 
