@@ -63,7 +63,8 @@ def brokers(store: GraphStore, query: TieQuery | None = None, top: int = 20) -> 
     affiliations = store.run("author_affiliations", window)
     G = coauthor_graph(store.run("authorships", {**window, "field": query.field}))
     sources = {r["author_id"] for r in affiliations if r["country"] == query.country
-               and (not query.institution or r["institution_id"] == query.institution)}
+               and (not query.institution or r["institution_id"] == query.institution)
+               and (not query.department or r["department_id"] == query.department)}
     targets = {r["author_id"] for r in affiliations if on_watchlist_side(query, r)}
     between = bridge_betweenness(G, sources, targets)
     pairs: dict[str, set] = defaultdict(set)

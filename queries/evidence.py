@@ -74,7 +74,7 @@ def _params(q: TieQuery) -> dict:
 
 
 def _career(rows: list[dict]) -> list[dict]:
-    """Label career rows with the direction of the move; keep one row per work pair."""
+    """Label career rows with the direction of the move (the earlier affiliation first)."""
     out = []
     for row in rows:
         direction = "watchlist_to_nl" if row["target_year"] < row["year"] else "nl_to_watchlist"
@@ -139,28 +139,59 @@ def indirect_ties(store: GraphStore, q: TieQuery) -> list[dict]:
         return []
     keep = (set(G) - labelled) | set(sources) | set(targets)
     H = ordered_subgraph(G, keep)
-    sink = ("__targets__",)
-    H.add_edges_from((t, sink) for t in targets)
-    # hop distance to the nearest target through intermediaries only (no other Dutch author)
-    source_set = set(sources)
-    between = nx.subgraph_view(H, filter_node=lambda n: n not in source_set)
-    reach = nx.single_source_shortest_path_length(between, sink, cutoff=q.max_hops)
+    intermediaries = set(H) - set(sources) - set(targets)
+    by_entity: dict[str, set[str]] = defaultdict(set)
+    for t in targets:
+        for row in target_aff[t]:
+            by_entity[row["entity_id"]].add(t)
     rows: list[dict] = []
-    for source in sources:
-        steps = [reach[n] for n in H[source] if n in reach]
-        hops_to_target = min(steps) if steps else 0  # edges to sink = hops from source
-        if not 2 <= hops_to_target <= q.max_hops:
-            continue  # out of reach, or a direct tie (reported as direct)
-        view = nx.subgraph_view(H, filter_node=lambda n, s=source: n == s or n not in source_set)
-        for path in islice(nx.shortest_simple_paths(view, source, sink), q.k):
-            authors = path[:-1]
-            hops = len(authors) - 1
-            if hops > q.max_hops:
-                break
-            if any(a in target_aff for a in authors[1:-1]):
-                continue
-            rows.append(_indirect_row(G, authors, _latest(source_aff[source]), _latest(target_aff[authors[-1]])))
+    for entity in sorted(by_entity):
+        rows += _indirect_to_entity(H, G, q, sources, by_entity[entity], intermediaries, entity,
+                                    source_aff, target_aff)
     return rows
+
+
+def _prefer_on(rows: list[dict], work_id: str) -> dict:
+    """The affiliation on the given work if there is one, else the most recent."""
+    on_work = [r for r in rows if r["work_id"] == work_id]
+    return _latest(on_work or rows)
+
+
+def _indirect_to_entity(H: nx.Graph, G: nx.Graph, q: TieQuery, sources: list[str], entity_targets: set[str],
+                        intermediaries: set[str], entity: str, source_aff: dict, target_aff: dict) -> list[dict]:
+    """Up to ``k`` shortest indirect paths from each Dutch author to one entity's authors.
+
+    A per-entity search, so a Dutch author with a direct tie to one entity still shows an
+    indirect tie to another, and ``k`` paths to one entity do not hide the others.
+    """
+    sink = ("__entity__", entity)
+    H.add_edges_from((t, sink) for t in sorted(entity_targets))
+    allowed = intermediaries | entity_targets | {sink}
+    try:
+        reach = nx.single_source_shortest_path_length(
+            nx.subgraph_view(H, filter_node=lambda n: n in allowed), sink, cutoff=q.max_hops)
+        rows = []
+        for source in sources:
+            # edges from an intermediary neighbour to the sink = co-author steps from the source
+            steps = [reach[n] for n in H[source] if n in intermediaries and n in reach]
+            if not steps or not 2 <= min(steps) <= q.max_hops:
+                continue
+            view = nx.subgraph_view(
+                H, filter_node=lambda n, s=source: n == s or n in allowed,
+                filter_edge=lambda u, v, s=source: not (s in (u, v) and (u in entity_targets or v in entity_targets)),
+            )
+            for path in islice(nx.shortest_simple_paths(view, source, sink), q.k):
+                authors = path[:-1]
+                if len(authors) - 1 > q.max_hops:
+                    break
+                first_work = shared_work(G, authors[0], authors[1])[1]
+                last_work = shared_work(G, authors[-2], authors[-1])[1]
+                target_rows = [r for r in target_aff[authors[-1]] if r["entity_id"] == entity]
+                rows.append(_indirect_row(G, authors, _prefer_on(source_aff[source], first_work),
+                                          _prefer_on(target_rows, last_work)))
+        return rows
+    finally:
+        H.remove_node(sink)
 
 
 def _indirect_row(G: nx.Graph, authors: list[str], src: dict, tgt: dict) -> dict:

@@ -6,8 +6,8 @@ and DOI and, for affiliations, the raw string as printed. The same pure writers 
 `ties export` and the dashboard's Export page, so both give the same files.
 
 Flow: :func:`gather` (the one I/O step) runs the tie queries and looks up works and
-watchlist entities; :func:`attach_evidence` hangs every supporting evidence row on its
-path; :func:`subgraph_from_paths` merges them into one ``nx.MultiDiGraph``; one writer
+watchlist entities; :func:`queries.paths.rank_paths` (``evidence=True``) hangs every
+supporting evidence row on its path; :func:`subgraph_from_paths` merges them into one ``nx.MultiDiGraph``; one writer
 per format turns a :class:`Bundle` into bytes.
 """
 
@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
-from queries.paths import build_path, group_key, paths_report
+from queries.paths import build_path, paths_report
 from ties.errors import InputError
 
 __all__ = [
-    "FORMATS", "NOTE", "Bundle", "attach_evidence", "gather", "network_html", "render", "subgraph_from_paths",
+    "FORMATS", "NOTE", "Bundle", "gather", "network_html", "render", "subgraph_from_paths",
     "to_csv_zip", "to_graphml", "to_html", "to_json", "to_markdown", "work_ids",
 ]
 
@@ -68,27 +68,6 @@ class Bundle:
     @property
     def graph(self) -> nx.MultiDiGraph:
         return subgraph_from_paths(self.paths, self.works)
-
-
-def attach_evidence(paths: list[dict], rows: list[dict]) -> list[dict]:
-    """Give each ranked path the evidence rows it folds (one per supporting work).
-
-    ``paths_report`` keeps the strongest row's nodes and edges; investigators need every
-    work's raw strings, so the rows are put back under ``path["evidence"]``.
-    """
-    members: dict[tuple, list[dict]] = defaultdict(list)
-    for row in rows:
-        members[group_key(row)].append(row)
-    return [{**path, "evidence": members.get(path_key(path), [])} for path in paths]
-
-
-def path_key(path: dict) -> tuple:
-    """The grouping key of ``queries.paths`` (kind, units, entity, people) rebuilt from a path."""
-    affiliations = [e for e in path["edges"] if e["type"] == "AFFILIATED_WITH"]
-    x, y = affiliations[0]["source"], affiliations[-1]["source"]
-    via = tuple(n["id"] for n in path["nodes"] if n["label"] == "Author" and n["id"] not in (x, y))
-    return (path["kind"], path["source"]["institution_id"], path["source"]["department_id"] or "",
-            path["target"]["entity_id"], x, y, path["target"]["institution_id"], via)
 
 
 def work_ids(paths: list[dict]) -> set[str]:
@@ -417,8 +396,8 @@ def render(bundle: Bundle, fmt: str) -> bytes:
 def bundle_from_rows(rows: list[dict], filters: dict, k: int, min_works: int, meta: dict,
                      works: dict[str, dict] | None = None, entities: dict[str, dict] | None = None) -> Bundle:
     """Rank evidence rows into paths and wrap them with their context (pure)."""
-    report = paths_report(rows, filters, k=k, min_works=min_works)
-    paths = attach_evidence(report["paths"], rows)
+    report = paths_report(rows, filters, k=k, min_works=min_works, evidence=True)
+    paths = report["paths"]
     return Bundle(paths=paths, summary=report["summary"], filters=filters, meta=meta, works=works or {},
                   entities=entities or {})
 

@@ -99,7 +99,8 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
     table = grouped.agg(works=("work_id", "nunique"), authors=("source_author_id", "nunique"),
                         entities=("entity_id", "nunique"), first_year=("year", "min"),
                         last_year=("year", "max")).reset_index()
-    trend = (ev.drop_duplicates(["unit_id", "work_id"]).groupby(["unit_id", "year"]).size())
+    trend = ev.assign(year=ev["year"].fillna(0).astype(int)).drop_duplicates(["unit_id", "work_id"]) \
+        .groupby(["unit_id", "year"]).size()
     table["trend"] = [
         {int(y): int(n) for y, n in trend.loc[u].items()} if u in trend.index.get_level_values(0) else {}
         for u in table["unit_id"]
@@ -116,7 +117,7 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
     table["share"] = [round(w / c, 4) if c else None for w, c in zip(table["works"], table["china_works"], strict=True)]
     table = table.sort_values(["works", "unit_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
     for column in ("works", "authors", "entities", "china_works", "first_year", "last_year"):
-        table[column] = table[column].astype(int)
+        table[column] = table[column].fillna(0).astype(int)  # 0: works without a year
     return table[COLUMNS]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-__all__ = ["KIND_ORDER", "build_path", "rank_paths", "paths_report"]
+__all__ = ["KIND_ORDER", "build_path", "evidence_works", "group_key", "rank_paths", "paths_report"]
 
 KIND_ORDER = {"dual_affiliation": 0, "direct": 1, "career": 2, "indirect": 3}
 
@@ -100,29 +100,45 @@ def build_path(row: dict) -> dict:
 
 
 def group_key(row: dict) -> tuple:
+    """Evidence rows with the same key are one path: same kind (and direction), units, people."""
     via = tuple(v["author_id"] for v in row.get("via", []))
-    return (row["kind"], row["source_institution_id"], row.get("department_id") or "", row["entity_id"],
-            row["source_author_id"], row["target_author_id"], row["target_institution_id"], via)
+    return (row["kind"], row.get("direction") or "", row["source_institution_id"], row.get("department_id") or "",
+            row["entity_id"], row["source_author_id"], row["target_author_id"], row["target_institution_id"], via)
 
 
-def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1) -> list[dict]:
+def evidence_works(row: dict) -> set[str]:
+    """Every work an evidence row cites: the shared work(s), each step of an indirect chain,
+    and the works behind the two end affiliations."""
+    works = {row["work_id"]}
+    works.update(step["work_id"] for step in row.get("steps", []))
+    for key in ("source_work_id", "target_work_id"):
+        if row.get(key):
+            works.add(row[key])
+    return works
+
+
+def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool = False) -> list[dict]:
     """Fold evidence rows into paths, keep the ``k`` strongest per (source unit, entity) pair.
 
     Strength: kind (dual affiliation > direct > career > indirect), then more works, then a
-    more recent latest year; ties broken by ids so both stores give the same order.
+    more recent latest year; ties broken by ids so both stores give the same order. With
+    ``evidence``, each path keeps the rows it folds (one per supporting work) under
+    ``path["evidence"]``: investigators need every work's raw strings, not only the strongest.
     """
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         groups[group_key(row)].append(row)
     paths = []
     for key, members in groups.items():
-        works = sorted({m["work_id"] for m in members} | {m.get("target_work_id") or m["work_id"] for m in members})
+        works = sorted({w for m in members for w in evidence_works(m)})
         if len(works) < min_works:
             continue
         best = max(members, key=lambda r: (r.get("year") or 0, r["work_id"], r.get("source_raw") or "",
                                            r.get("target_raw") or ""))
         path = build_path(best)
         path["works"] = works
+        if evidence:
+            path["evidence"] = sorted(members, key=lambda r: (r.get("year") or 0, r["work_id"]))
         path["n_works"] = len(works)
         years = [m.get("year") for m in members if m.get("year")] + \
                 [m.get("target_year") for m in members if m.get("target_year")]
@@ -144,9 +160,9 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1) -> list[dict]:
     return kept
 
 
-def paths_report(rows: list[dict], filters: dict, k: int = 3, min_works: int = 1) -> dict:
+def paths_report(rows: list[dict], filters: dict, k: int = 3, min_works: int = 1, evidence: bool = False) -> dict:
     """The `ties paths --json` document: ranked paths and a summary of the evidence."""
-    paths = rank_paths(rows, k=k, min_works=min_works)
+    paths = rank_paths(rows, k=k, min_works=min_works, evidence=evidence)
     by_kind: dict[str, int] = defaultdict(int)
     for path in paths:
         by_kind[path["kind"]] += 1

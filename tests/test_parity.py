@@ -50,3 +50,31 @@ def test_loading_the_same_tables_twice_into_neo4j_changes_no_count(known_home, k
     again = neo4j_factory("reload")  # fresh sync state: every row is pushed again
     again.load(known_home.tables_dir)
     assert again.counts() == before
+
+
+NAMED_QUERIES = [
+    ("institutions", {}), ("departments", {}), ("entities", {}), ("author_affiliations", {}), ("authorships", {}),
+    ("china_copublications", {}), ("works", {"ids": ["https://openalex.org/W9900000001"]}),
+    ("profile_author_affiliations", {"author": "https://openalex.org/A90000000c1"}),
+    ("profile_author_search", {"name": "Test"}),
+    ("profile_coauthors", {"author": "https://openalex.org/A90000000x1"}),
+    ("profile_entity_institutions", {"entity": "nudt"}),
+    ("profile_institution_authors", {"institution": "https://openalex.org/I98358874"}),
+    ("profile_institution_partners", {"institution": "https://openalex.org/I98358874"}),
+    ("profile_institution_works", {"institution": "https://openalex.org/I98358874"}),
+    ("profile_institution_years", {"institution": "https://openalex.org/I98358874"}),
+    ("profile_years", {}),
+]
+
+
+def test_every_named_query_is_covered_here():
+    from queries.registry import query_names
+
+    covered = {name for name, _ in NAMED_QUERIES} | {"direct_ties", "dual_affiliations", "career_ties"}
+    assert set(query_names()) <= covered, f"add to NAMED_QUERIES: {sorted(set(query_names()) - covered)}"
+
+
+@pytest.mark.parametrize("name, params", NAMED_QUERIES, ids=[n for n, _ in NAMED_QUERIES])
+def test_every_named_query_returns_the_same_rows_on_both_stores(known_local, known_neo4j, name, params):
+    local, neo = known_local.run(name, params), known_neo4j.run(name, params)
+    assert local == neo

@@ -89,3 +89,48 @@ def test_paths_are_ranked_dual_then_direct_then_career_then_indirect(known_local
     report = paths_report(find_evidence(known_local, TieQuery()), {}, k=5)
     assert [p["kind"] for p in report["paths"]] == ["dual_affiliation", "direct", "career", "indirect"]
     assert [p["rank"] for p in report["paths"]] == [1, 2, 3, 4]
+
+
+def _load(config, tmp_path, works):
+    import orjson
+
+    from graph.ladybug_store import LadybugStore
+    from loaders.ingest import ingest
+
+    page = tmp_path / "page.json"
+    page.write_bytes(orjson.dumps({"meta": {"count": len(works)}, "results": works}))
+    ingest([page], config, progress=False)
+    store = LadybugStore(config.ladybug_dir)
+    store.load(config.tables_dir)
+    return store
+
+
+def test_an_author_with_a_direct_tie_still_shows_an_indirect_tie_to_another_entity(config, tmp_path):
+    from tests.corpus import authorship, work
+
+    works = [
+        work(1, 2018, [authorship("x1", ["TUD"]), authorship("y1", ["NUDT"])]),
+        work(20, 2019, [authorship("x1", ["TUD"]), authorship("z5", ["THU"])]),
+        work(21, 2019, [authorship("z5", ["THU"]), authorship("y3", ["AMU"])]),
+    ]
+    store = _load(config, tmp_path, works)
+    rows = find_evidence(store, TieQuery(target="all"))
+    store.close()
+    assert _pairs(rows, "direct") == {(inst("TUD"), NUDT)}
+    assert _pairs(rows, "indirect") == {(inst("TUD"), inst("AMU"))}
+
+
+def test_an_indirect_path_lists_every_work_of_its_chain(config, tmp_path):
+    from tests.corpus import authorship, work
+
+    works = [
+        work(30, 2016, [authorship("x4", ["UVA"]), authorship("z6", ["THU"])]),
+        work(31, 2017, [authorship("z6", ["THU"]), authorship("z7", ["THU"])]),
+        work(32, 2018, [authorship("z7", ["THU"]), authorship("y4", ["NUDT"])]),
+    ]
+    store = _load(config, tmp_path, works)
+    report = paths_report(find_evidence(store, TieQuery(max_hops=3)), {})
+    store.close()
+    (path,) = [p for p in report["paths"] if p["kind"] == "indirect"]
+    assert path["hops"] == 3
+    assert [w[-3:] for w in path["works"]] == ["030", "031", "032"]
