@@ -55,7 +55,7 @@ def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...]) -> st
     props = f" {{{keyed}}}" if keyed else ""
     return (
         f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
-        f"MERGE (a)-[r:{rtype}{props}]->(b) SET r += row.props"
+        f"MERGE (a)-[r:{rtype}{props}]->(b) SET r += row.props RETURN count(r) AS written"
     )
 
 
@@ -129,8 +129,24 @@ class Neo4jStore:
         tmp.replace(path)
 
     def _write_batches(self, query: str, rows: list[dict]) -> None:
+        """Run `query` over `rows` in batches, one retried transaction each.
+
+        A relationship whose end node is missing would be skipped silently by MATCH ...
+        MERGE and then never pushed again; the merge returns how many it wrote, and a
+        short count fails the sync instead.
+        """
         def work(tx: neo4j.ManagedTransaction, batch: list[dict]) -> None:
-            tx.run(query, rows=batch).consume()
+            result = tx.run(query, rows=batch)
+            if "written" in result.keys():
+                written = result.single()["written"]
+                if written != len(batch):
+                    missing = batch[:3]
+                    raise StoreError(
+                        f"Neo4j wrote {written} of {len(batch)} relationships: end nodes missing for rows "
+                        f"like {[(r.get('from'), r.get('to')) for r in missing]}; the tables are inconsistent"
+                    )
+            else:
+                result.consume()
 
         with self.driver.session(database=self.database) as session:
             for start in range(0, len(rows), self.batch_rows):
