@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import shutil
@@ -422,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j scenarios")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # "type does not exist" notices on counts
     rng = random.Random(args.seed)
     outcomes: list[Outcome] = []
 

@@ -126,6 +126,10 @@ def publish_generation(link: Path, write: callable) -> Path:
     for old in link.parent.glob(f"{link.name}.gen-*"):
         if old.name != generation.name:
             shutil.rmtree(old, ignore_errors=True)
+    for stale in link.parent.glob(f".{link.name}.*.tmp"):
+        # a symlink a killed swap left behind (its process id differs from ours)
+        if stale.is_symlink():
+            stale.unlink(missing_ok=True)
     return generation
 
 

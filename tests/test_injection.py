@@ -267,3 +267,18 @@ def test_the_stores_run_named_queries_with_bound_parameters():
         run_method = run_method[:run_method.index("\n    def ", 10)]
         assert "load_query(query_name" in run_method and "bind_params(query, params)" in run_method, rel
         assert "query.text" in run_method, rel
+
+
+# -- access: where the dashboard listens -------------------------------------------------
+
+
+def test_the_dashboard_binds_to_localhost_unless_told_otherwise(monkeypatch):
+    from ties.commands import dashboard
+
+    monkeypatch.delenv("TIES_DASHBOARD_ADDRESS", raising=False)
+    ctx = dashboard.command.make_context("dashboard", [])
+    assert ctx.params["address"] == "127.0.0.1"
+    argv = dashboard.streamlit_command(ctx.params["port"], ctx.params["address"], headless=True)
+    assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
+    demo_source = (ROOT / "ties" / "commands" / "demo.py").read_text()
+    assert 'run_dashboard(port, "127.0.0.1"' in demo_source
