@@ -97,6 +97,16 @@ def merge_frames(
     return merged.sort_values(key, kind="stable").reset_index(drop=True)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _swap_symlink(link: Path, target_name: str) -> None:
     """Point `link` at `target_name` (a sibling) with one atomic rename."""
     tmp = link.with_name(f".{link.name}.{os.getpid()}.tmp")
@@ -127,8 +137,9 @@ def publish_generation(link: Path, write: callable) -> Path:
         if old.name != generation.name:
             shutil.rmtree(old, ignore_errors=True)
     for stale in link.parent.glob(f".{link.name}.*.tmp"):
-        # a symlink a killed swap left behind (its process id differs from ours)
-        if stale.is_symlink():
+        # a symlink a killed swap left behind: its writer's process is gone
+        pid = stale.name.rsplit(".", 2)[-2]
+        if stale.is_symlink() and pid.isdigit() and not _alive(int(pid)):
             stale.unlink(missing_ok=True)
     return generation
 
