@@ -9,18 +9,20 @@ loads idempotent and atomic (an interrupted load leaves the previous database in
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import ladybug
 import pyarrow.parquet as pq
 
-from graph.schema import Schema, load_schema
+from graph.schema import SCHEMA_PATH, Schema, load_schema
 from graph.tables import publish_generation, read_meta, require_tables
 from queries.registry import bind_params, load_query
 from ties.errors import StoreError
 
 DB_FILE = "graph.lbdb"
+SCHEMA_STAMP = "schema.sha256"
 LADYBUG_TYPES = {
     "string": "STRING",
     "int": "INT64",
@@ -48,6 +50,11 @@ def ladybug_ddl(schema: Schema) -> list[str]:
     return statements
 
 
+def schema_digest() -> str:
+    """A fingerprint of the schema file, stored beside each database built from it."""
+    return hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()
+
+
 class LadybugStore:
     """GraphStore over a LadybugDB database at ``<root>/current/graph.lbdb``."""
 
@@ -72,6 +79,12 @@ class LadybugStore:
                     f"{self.root}: the embedded store is empty; run `ties load PATH` "
                     "(or `ties demo`) first"
                 )
+            stamp = self.current / SCHEMA_STAMP
+            if not stamp.is_file() or stamp.read_text().strip() != schema_digest():
+                raise StoreError(
+                    f"{self.root}: the embedded store was built with another version of graph/schema.yaml; "
+                    "load your input again with `ties load PATH` (or run `ties demo`) to rebuild it"
+                )
             try:
                 self._db = ladybug.Database(str(path), read_only=self.read_only)
                 self._conn = ladybug.Connection(self._db)
@@ -87,6 +100,7 @@ class LadybugStore:
         return self.counts()
 
     def _build(self, folder: Path, tables_dir: Path) -> None:
+        (folder / SCHEMA_STAMP).write_text(schema_digest() + "\n")
         db = ladybug.Database(str(folder / DB_FILE))
         conn = ladybug.Connection(db)
         try:
