@@ -121,9 +121,9 @@ def work_id_of(work: dict) -> str:
 
 
 def _institution_row(inst: dict, where: str) -> dict:
-    lineage = [x for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str)]
+    lineage = [t for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str) and (t := _text(x))]
     return {
-        "id": inst["id"],
+        "id": _text(inst["id"]),
         "ror": _text(inst.get("ror")),
         "name": _name(inst),
         "country": _text(inst.get("country_code")).upper(),
@@ -147,7 +147,7 @@ def _pairings(authorship: dict, known: dict[str, dict], where: str) -> list[tupl
             if not isinstance(aff, dict):
                 continue
             field = f"{where}.affiliations[{number}].institution_ids"
-            ids = [i for i in _list(aff.get("institution_ids"), field) if isinstance(i, str)]
+            ids = [t for i in _list(aff.get("institution_ids"), field) if isinstance(i, str) and (t := _text(i))]
             pairs.append((_text(aff.get("raw_affiliation_string")), ids))
         paired = {i for _, ids in pairs for i in ids}
         missing = [i for i in known if i not in paired]
@@ -230,7 +230,7 @@ def _authorship_rows(
     where = f"authorships[{index}]"
     known: dict[str, dict] = {}
     for number, inst in enumerate(_list(authorship.get("institutions"), f"{where}.institutions")):
-        if isinstance(inst, dict) and isinstance(inst.get("id"), str) and inst["id"]:
+        if isinstance(inst, dict) and isinstance(inst.get("id"), str) and _text(inst["id"]):
             row = _institution_row(inst, f"{where}.institutions[{number}]")
             known[row["id"]] = row
             rows.institutions.append(row)

@@ -113,3 +113,35 @@ def test_other_entity_types_are_rejected_as_wrong_endpoint(config):
     assert report.works == 0
     assert [r.field for r in report.rejections] == ["id", "id"]
     assert all("not a work id" in r.reason for r in report.rejections)
+
+
+def test_an_affiliation_id_missing_from_institutions_gets_a_stub_node_and_still_loads(config, tmp_path: Path):
+    from tests.corpus import authorship, work
+
+    record = work(1, 2018, [authorship("x1", ["TUD"]), authorship("y1", ["NUDT"])])
+    record["authorships"][1]["institutions"] = []  # the id stays in affiliations[] only
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"results": [record]}))
+    ingest([page], config, progress=False)
+    store = LadybugStore(config.ladybug_dir)
+    counts = store.load(config.tables_dir)
+    store.close()
+    tables = read_tables(config.tables_dir)
+    assert counts["AFFILIATED_WITH"] == len(tables["affiliated_with"]) + len(tables["affiliated_with_department"])
+    assert len(tables["affiliated_with"]) == 2
+    institutions = tables["institutions"].set_index("id")
+    assert institutions.loc["https://openalex.org/I170215575", "source"].startswith("openalex id without a record")
+
+
+def test_a_later_project_placeholder_never_replaces_openalex_s_institution_record(config, tmp_path: Path):
+    from tests.corpus import authorship, work
+
+    ingest([write_known_corpus(tmp_path / "a")], config, progress=False)
+    unlinked = work(50, 2021, [authorship("q1", ["TUD"]), authorship("q2", ["NUDT"])])
+    unlinked["authorships"][1]["institutions"] = []
+    unlinked["authorships"][1]["affiliations"][0]["institution_ids"] = []
+    page = tmp_path / "b.json"
+    page.write_text(json.dumps({"results": [unlinked]}))
+    ingest([page], config, progress=False)
+    nudt = read_tables(config.tables_dir)["institutions"].set_index("id").loc["https://openalex.org/I170215575"]
+    assert (nudt["source"], nudt["type"]) == ("openalex", "education")
