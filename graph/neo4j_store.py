@@ -76,7 +76,11 @@ class Neo4jStore:
         self.batch_rows = batch_rows
         self.state_dir = state_dir
         try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password or ""))
+            self.driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password or ""),
+                # "label does not exist yet" notices on a fresh database are noise, not news
+                notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+            )
             self.driver.verify_connectivity()
         except AuthError as exc:
             raise StoreError(

@@ -39,5 +39,9 @@ def open_store(config: Config, read_only: bool = False) -> GraphStore:
     if config.store == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
+        if read_only and config.neo4j_readonly_user:
+            # readers (the dashboard) log in with the read-only account when one is configured
+            config = config.with_overrides(neo4j_user=config.neo4j_readonly_user,
+                                           neo4j_password=config.neo4j_readonly_password)
         return Neo4jStore.from_config(config)
     raise ConfigError(f"unknown store {config.store!r}: use local or neo4j (TIES_STORE, --store)")

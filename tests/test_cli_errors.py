@@ -114,8 +114,6 @@ def test_an_unreachable_neo4j_is_one_line_naming_the_address(bad, capsys, monkey
     assert "bolt://127.0.0.1:1" in err and "not-a-real-password-123" not in out + err
 
 
-@pytest.mark.xfail(strict=True, reason="ties/commands/match.py (not ours) exits 0 on an empty FILE; "
-                                       "lead: raise InputError('FILE: no affiliation strings') when nothing was read")
 def test_match_of_an_empty_file_is_an_error(bad, capsys):
     code, out, err = run_cli(["match", bad["blank"]], capsys)
     assert_one_line_error(code, out, err)

@@ -36,6 +36,10 @@ class Config:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = field(default=None, repr=False)
     neo4j_database: str = "neo4j"
+    #: optional read-only account the dashboard uses (Neo4j Enterprise/Aura can grant the
+    #: `reader` role; on Community every query already runs in READ access mode)
+    neo4j_readonly_user: str | None = None
+    neo4j_readonly_password: str | None = field(default=None, repr=False)
     openalex_api_key: str | None = field(default=None, repr=False)
     openalex_mailto: str | None = None
     openalex_base_url: str = "https://api.openalex.org"
@@ -83,6 +87,8 @@ def load_config(environ: dict[str, str] | None = None, dotenv: Path | None = Non
         neo4j_user=env.get("NEO4J_USER") or "neo4j",
         neo4j_password=env.get("NEO4J_PASSWORD") or None,
         neo4j_database=env.get("NEO4J_DATABASE") or "neo4j",
+        neo4j_readonly_user=env.get("NEO4J_READONLY_USER") or None,
+        neo4j_readonly_password=env.get("NEO4J_READONLY_PASSWORD") or None,
         openalex_api_key=env.get("OPENALEX_API_KEY") or None,
         openalex_mailto=env.get("OPENALEX_MAILTO") or None,
         openalex_base_url=env.get("OPENALEX_BASE_URL") or "https://api.openalex.org",

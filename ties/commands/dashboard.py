@@ -36,7 +36,7 @@ def run_dashboard(port: int, address: str, headless: bool, store: str | None) ->
 
 
 @click.command("dashboard")
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--address", default="127.0.0.1", show_default=True, envvar="TIES_DASHBOARD_ADDRESS",
               help="Interface to bind; keep 127.0.0.1 unless behind an authenticating proxy.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser (headless).")

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ties.commands._common import echo_json
+from ties.errors import InputError
 
 
 @click.command("match")
@@ -37,8 +38,10 @@ def command(file, as_json: bool) -> None:
             echo_json(result)
         else:
             click.echo(_line(result))
-    if not any_input and file is sys.stdin and sys.stdin.isatty():
-        raise click.UsageError("no input: give a FILE or pipe strings on stdin")
+    if not any_input:
+        name = "standard input" if file is sys.stdin or getattr(file, "name", "-") in ("-", "<stdin>") \
+            else file.name
+        raise InputError(f"{name}: no affiliation strings (one per line expected)")
 
 
 def _line(result: dict) -> str:
