@@ -90,6 +90,8 @@ def run_size(n: int, args: argparse.Namespace, budget: Budget, conn, results: di
     _say(f"{n} works: corpus {'cached' if gen_s is None else f'generated in {gen_s:.1f}s'}; parsing")
     entry["parse"] = stages.parse_normalise(corpus, limit=PARSE_LIMIT)
     home = args.out / f"home-{n}"
+    if not _fits(n, entry, budget, results):
+        return
     _say(f"{n} works: ingest to tables")
     entry["ingest"] = stages.ingest_tables(corpus, home)
     gc.collect()
@@ -113,7 +115,35 @@ def run_size(n: int, args: argparse.Namespace, budget: Budget, conn, results: di
             entry["notes"].append(f"Neo4j failed at {n} works: {type(exc).__name__}: {str(exc)[:300]}")
             _say(entry["notes"][-1])
     entry["peak_rss_mb"] = stages.peak_rss_mb()
+    results["_previous"] = entry
     gc.collect()
+
+
+def _fits(n: int, entry: dict, budget: Budget, results: dict) -> bool:
+    """Skip the table, store and query stages of a size that cannot fit, with the arithmetic.
+
+    Estimates scale the previous size linearly: memory of the ingest, and the time of
+    ingest + embedded load + queries. Query time grows faster than linearly on the
+    embedded store, so the estimate is a lower bound.
+    """
+    prev = results.get("_previous")
+    if not prev or "ingest" not in prev:
+        return True
+    scale = n / prev["works"]
+    ram_mb = psutil.virtual_memory().total / 2**20
+    rss = prev.get("peak_rss_mb", 0) * scale
+    seconds = (prev["ingest"]["seconds"] + prev["ladybug_load"]["seconds"]
+               + sum(v for k, v in prev["ladybug_queries"].items() if k.endswith("_s"))) * scale
+    left = budget.seconds - budget.elapsed()
+    if rss > 0.8 * ram_mb or seconds > left:
+        entry["notes"].append(
+            f"tables, stores and queries not measured at {n:,} works: scaling {prev['works']:,} works by {scale:g}x "
+            f"gives ~{rss / 1024:.1f} GB peak RSS (RAM {ram_mb / 1024:.1f} GB) and >= {seconds / 60:.1f} min "
+            f"(ingest {prev['ingest']['seconds']:.0f}s + embedded load {prev['ladybug_load']['seconds']:.0f}s + "
+            f"queries, each x{scale:g}), against {left / 60:.1f} min left of the budget")
+        _say(entry["notes"][-1])
+        return False
+    return True
 
 
 def _neo4j(n: int, entry: dict, home: Path, conn, budget: Budget, results: dict) -> None:
@@ -171,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         run_size(n, args, budget, conn, results)
     results.pop("_neo4j_rate", None)
     results.pop("_neo4j_failed", None)
+    results.pop("_previous", None)
     results["growth"] = growth(results["sizes"])
     results["total_s"] = budget.elapsed()
     results["peak_rss_mb"] = stages.peak_rss_mb()
