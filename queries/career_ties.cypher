@@ -1,6 +1,6 @@
 // Career ties: the same author is affiliated with a watchlist-matched institution on one work
-// and with a Dutch (source) institution on another. Python keeps the pairs whose years show a
-// move (watchlist earlier, Dutch later, or the reverse) and labels the direction.
+// and with a Dutch (source) institution on another, in different years. Python labels the
+// direction of the move. Written from the watchlist side (small), works found by their key.
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -9,18 +9,19 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
-MATCH (ni:Institution)<-[a1:AFFILIATED_WITH]-(x:Author)-[a2:AFFILIATED_WITH]->(ci:Institution)-[m:MATCHES]->(e:Entity),
-      (x)-[:AUTHORED]->(w:Work), (x)-[:AUTHORED]->(v:Work)
-WHERE a1.work_id = w.id AND a2.work_id = v.id AND w.id <> v.id AND ni.id <> ci.id
+MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
+WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
+  AND ($entity = '' OR $entity IN e.chain_ids)
+MATCH (x)-[a1:AFFILIATED_WITH]->(ni:Institution)
+WHERE a1.work_id <> a2.work_id AND ni.id <> ci.id
   AND ($country = '' OR ni.country = $country)
   AND ($institution = '' OR ni.id = $institution)
   AND ($department = '' OR a1.department_id = $department)
-  AND (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
-  AND ($entity = '' OR $entity IN e.chain_ids)
-  AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
-  AND coalesce(v.year, 0) >= $since AND coalesce(v.year, 0) <= $until
-  AND ($field = '' OR w.field = $field OR v.field = $field)
+MATCH (w:Work) WHERE w.id = a1.work_id
+MATCH (v:Work) WHERE v.id = a2.work_id
   AND w.year IS NOT NULL AND v.year IS NOT NULL AND w.year <> v.year
+  AND w.year >= $since AND w.year <= $until AND v.year >= $since AND v.year <= $until
+  AND ($field = '' OR w.field = $field OR v.field = $field)
 RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
        w.field AS field, w.subfield AS subfield,
        x.id AS source_author_id, x.name AS source_author,

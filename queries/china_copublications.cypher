@@ -1,18 +1,20 @@
 // Works that a Dutch (source) unit co-published with any Chinese institution: the denominator
 // of exposure shares. One row per work and Dutch institution (and department). The partner
-// may be the same author (a dual affiliation), so the partner side is an EXISTS subquery:
-// Neo4j would not reuse the AUTHORED relationship within one pattern, LadybugDB would.
-// A watchlist-matched partner counts even where OpenAlex gave it no country code.
+// side comes first (the works with a Chinese or watchlist-matched affiliation), and the Dutch
+// side is reached through each work's authors, so the same author may be on both sides (a dual
+// affiliation) on either store. A watchlist-matched partner counts even where OpenAlex gave it
+// no country code.
 // param country: string = "NL"
 // param partner: string = "CN"
 // param since: int = 0
 // param until: int = 9999
-MATCH (ni:Institution)<-[a1:AFFILIATED_WITH]-(x:Author)-[:AUTHORED]->(w:Work)
-WHERE a1.work_id = w.id AND ni.country = $country
+MATCH (ci:Institution)<-[a2:AFFILIATED_WITH]-(:Author)
+WHERE ci.country = $partner OR EXISTS { MATCH (ci)-[:MATCHES]->(:Entity) }
+WITH DISTINCT a2.work_id AS wid
+MATCH (w:Work) WHERE w.id = wid
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
-  AND EXISTS { MATCH (w)<-[:AUTHORED]-(y:Author)-[a2:AFFILIATED_WITH]->(ci:Institution)
-               WHERE a2.work_id = w.id
-                 AND (ci.country = $partner OR EXISTS { MATCH (ci)-[:MATCHES]->(:Entity) }) }
+MATCH (w)<-[:AUTHORED]-(x:Author)-[a1:AFFILIATED_WITH]->(ni:Institution)
+WHERE a1.work_id = w.id AND ni.country = $country
 RETURN DISTINCT w.id AS work_id, w.year AS year, w.field AS field, w.subfield AS subfield,
        ni.id AS institution_id, ni.name AS institution, ni.sector AS sector,
        a1.department_id AS department_id, a1.department AS department

@@ -1,5 +1,8 @@
 // Direct co-authorship: an author with a Dutch (source) affiliation and another author with a
 // watchlist-matched affiliation on the same work. One row per piece of evidence.
+// Written from the watchlist side, which is small; the Dutch side joins on the work id of the
+// affiliation edge (a relationship index in Neo4j), and the work is found by its key. Starting
+// from every Dutch affiliation instead was 200x slower and 20x hungrier at 100,000 works.
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -8,13 +11,15 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
-MATCH (ni:Institution)<-[a1:AFFILIATED_WITH]-(x:Author)-[:AUTHORED]->(w:Work)<-[:AUTHORED]-(y:Author)-[a2:AFFILIATED_WITH]->(ci:Institution)-[m:MATCHES]->(e:Entity)
-WHERE a1.work_id = w.id AND a2.work_id = w.id AND x.id <> y.id
+MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(y:Author)
+WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
+  AND ($entity = '' OR $entity IN e.chain_ids)
+MATCH (x:Author)-[a1:AFFILIATED_WITH]->(ni:Institution)
+WHERE a1.work_id = a2.work_id AND x.id <> y.id
   AND ($country = '' OR ni.country = $country)
   AND ($institution = '' OR ni.id = $institution)
   AND ($department = '' OR a1.department_id = $department)
-  AND (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
-  AND ($entity = '' OR $entity IN e.chain_ids)
+MATCH (w:Work) WHERE w.id = a2.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
 RETURN 'direct' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,

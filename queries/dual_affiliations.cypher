@@ -1,5 +1,5 @@
 // Dual affiliation on one work: the same author lists a Dutch (source) institution and a
-// watchlist-matched institution on the same work.
+// watchlist-matched institution on the same work. Written from the watchlist side (small).
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -8,14 +8,15 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
-MATCH (ni:Institution)<-[a1:AFFILIATED_WITH]-(x:Author)-[a2:AFFILIATED_WITH]->(ci:Institution)-[m:MATCHES]->(e:Entity),
-      (x)-[:AUTHORED]->(w:Work)
-WHERE a1.work_id = w.id AND a2.work_id = w.id AND ni.id <> ci.id
+MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
+WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
+  AND ($entity = '' OR $entity IN e.chain_ids)
+MATCH (x)-[a1:AFFILIATED_WITH]->(ni:Institution)
+WHERE a1.work_id = a2.work_id AND ni.id <> ci.id
   AND ($country = '' OR ni.country = $country)
   AND ($institution = '' OR ni.id = $institution)
   AND ($department = '' OR a1.department_id = $department)
-  AND (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
-  AND ($entity = '' OR $entity IN e.chain_ids)
+MATCH (w:Work) WHERE w.id = a1.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
 RETURN 'dual_affiliation' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
