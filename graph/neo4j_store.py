@@ -50,6 +50,17 @@ def _node_merge(label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
 
 
+def _node_create(label: str) -> str:
+    return f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props"
+
+
+def _rel_create(rtype: str, source: str, target: str) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
+        f"CREATE (a)-[r:{rtype}]->(b) SET r = row.props RETURN count(r) AS written"
+    )
+
+
 def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...]) -> str:
     keyed = ", ".join(f"`{k}`: row.key.`{k}`" for k in key if k not in ("from", "to"))
     props = f" {{{keyed}}}" if keyed else ""
@@ -163,18 +174,29 @@ class Neo4jStore:
             self.ensure_schema()
             for table, node in self.schema.node_tables().items():
                 self._sync_table(tables_dir, table, ("id",), _node_merge(node.label),
-                                 f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n")
+                                 f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n",
+                                 create=_node_create(node.label),
+                                 existing=f"MATCH (n:{node.label}) RETURN count(n) AS c")
             for table, (rel, end) in self.schema.edge_tables().items():
                 keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
                 delete = (f"UNWIND $keys AS k MATCH (a:{end.source} {{id: k.from}})-[r:{rel.type}]->"
                           f"(b:{end.target} {{id: k.to}}) " + (f"WHERE {keyed} " if keyed else "") + "DELETE r")
                 self._sync_table(tables_dir, table, rel.key, _rel_merge(rel.type, end.source, end.target, rel.key),
-                                 delete)
+                                 delete, create=_rel_create(rel.type, end.source, end.target),
+                                 existing=f"MATCH (:{end.source})-[r:{rel.type}]->(:{end.target}) RETURN count(r) AS c")
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the load: {exc.message}") from exc
         return self.counts()
 
-    def _sync_table(self, tables_dir: Path, table: str, key: tuple[str, ...], merge: str, delete: str) -> None:
+    def _sync_table(self, tables_dir: Path, table: str, key: tuple[str, ...], merge: str, delete: str,
+                    create: str, existing: str) -> None:
+        """Push one table's new and changed rows.
+
+        Into an empty label or relationship type, rows are CREATEd: MERGE must look for a
+        match first and, for relationships, plans an eager lock per row, which is what made
+        large first loads crawl. Everywhere else MERGE keeps reruns idempotent (an
+        interrupted first load is no longer empty, so its rerun merges).
+        """
         path = tables_dir / f"{table}.parquet"
         records = pq.read_table(path).to_pylist() if path.is_file() else []
         pushed = self._pushed(table)
@@ -190,7 +212,8 @@ class Neo4jStore:
                 changed.append({"id": record.get("id"), "from": record.get("from"), "to": record.get("to"),
                                 "key": key_values, "props": props})
         if changed:
-            self._write_batches(merge, changed)
+            fresh = not pushed and self.driver.execute_query(existing, database_=self.database).records[0]["c"] == 0
+            self._write_batches(create if fresh else merge, changed)
         removed_ids = set(pushed) - set(current)
         if removed_ids and pushed:
             # keys are stored hashed, so deletions are found by comparing with the server
@@ -245,7 +268,10 @@ class Neo4jStore:
     def clear(self) -> None:
         """Delete every node and relationship and forget what was pushed (tests, resets)."""
         with self.driver.session(database=self.database) as session:  # IN TRANSACTIONS needs auto-commit
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            # relationships first, in small transactions: one DETACH DELETE of well-connected
+            # nodes can exceed the server's transaction memory on a large graph
+            session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 5000 ROWS").consume()
+            session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
         if self.state_dir is not None:
             for table in list(self.schema.node_tables()) + list(self.schema.edge_tables()):
                 path = self._state_file(table)
