@@ -91,22 +91,23 @@ def bundle(filters: dict) -> Bundle:
 
 
 @st.cache_data(show_spinner="Computing exposure...", max_entries=64)
-def _analysis(kind: str, by: str, filters: dict, version: str, home: str):
-    from queries import exposure as ex
+def _exposure_inputs(filters: dict, version: str, home: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from queries.exposure import exposure_inputs
 
-    query = TieQuery(**filters)
     with _LOCK:
-        if kind == "exposure":
-            return ex.exposure(store(), by, query)
-        return ex.exposure_evidence(store(), query)
+        return exposure_inputs(store(), TieQuery(**filters))
 
 
 def exposure(by: str, filters: dict) -> pd.DataFrame:
-    return _analysis("exposure", by, filters, _version(), str(config().home))
+    """Exposure by one dimension; the rows behind it are fetched once per selection."""
+    from queries.exposure import exposure_table
+
+    evidence, china = _exposure_inputs(filters, _version(), str(config().home))
+    return exposure_table(evidence, china, by)
 
 
 def exposure_evidence(filters: dict) -> pd.DataFrame:
-    return _analysis("evidence", "", filters, _version(), str(config().home))
+    return _exposure_inputs(filters, _version(), str(config().home))[0]
 
 
 def institutions(country: str = "NL") -> pd.DataFrame:

@@ -17,7 +17,8 @@ from graph.store import GraphStore
 from queries.evidence import TieQuery, find_evidence
 from ties.errors import InputError
 
-__all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence", "units_of"]
+__all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence", "exposure_inputs", "exposure_table",
+           "units_of"]
 
 DIMENSIONS = ("sector", "institution", "department", "field", "technology", "year", "branch")
 COLUMNS = ["unit_id", "unit", "works", "authors", "entities", "china_works", "share", "first_year", "last_year",
@@ -78,6 +79,18 @@ def exposure_evidence(store: GraphStore, query: TieQuery) -> pd.DataFrame:
                                  "source_sector": "sector"})
 
 
+def exposure_inputs(store: GraphStore, query: TieQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two row sets every exposure table is computed from: the publication-based tie
+    evidence, and the China co-publications (the denominator). Fetch once, tabulate by
+    as many dimensions as needed with :func:`exposure_table`."""
+    evidence = exposure_evidence(store, query)
+    china = pd.DataFrame(store.run("china_copublications", {
+        "country": query.country, "since": query.since, "until": query.until}))
+    if query.institution and not china.empty:
+        china = china[china["institution_id"] == query.institution]
+    return evidence, china
+
+
 def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.DataFrame:
     """One row per unit: works with ties, Dutch authors, distinct entities, China
     co-publications, the share of those with ties, years and a per-year trend.
@@ -86,12 +99,14 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
     """
     if by not in DIMENSIONS:
         raise InputError(f"--by must be one of {', '.join(DIMENSIONS)}; got {by!r}")
-    query = query or TieQuery()
-    evidence = exposure_evidence(store, query)
-    china = pd.DataFrame(store.run("china_copublications", {
-        "country": query.country, "since": query.since, "until": query.until}))
-    if query.institution and not china.empty:
-        china = china[china["institution_id"] == query.institution]
+    evidence, china = exposure_inputs(store, query or TieQuery())
+    return exposure_table(evidence, china, by)
+
+
+def exposure_table(evidence: pd.DataFrame, china: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Tabulate exposure by `by` from :func:`exposure_inputs` (pure; no store access)."""
+    if by not in DIMENSIONS:
+        raise InputError(f"--by must be one of {', '.join(DIMENSIONS)}; got {by!r}")
     if evidence.empty:
         return pd.DataFrame(columns=COLUMNS)
     ev = units_of(evidence, by, evidence=True)
