@@ -101,7 +101,7 @@ class _Accumulator:
         return out
 
 
-def _prefer_openalex(institutions: pd.DataFrame) -> pd.DataFrame:
+def prefer_openalex(institutions: pd.DataFrame) -> pd.DataFrame:
     """OpenAlex's own institution record wins over the project's placeholder for it."""
     if institutions.empty:
         return institutions
@@ -238,7 +238,7 @@ def ingest(
     # id, whichever load brought which; among records of one kind the newest wins
     both = pd.concat([f for f in (old["institutions"], new["institutions"]) if not f.empty], ignore_index=True) \
         if not (old["institutions"].empty and new["institutions"].empty) else old["institutions"]
-    merged["institutions"] = merge_frames("institutions", pd.DataFrame(), _prefer_openalex(both), schema) \
+    merged["institutions"] = merge_frames("institutions", pd.DataFrame(), prefer_openalex(both), schema) \
         if not both.empty else both
     merged = enrich(merged, resolver)
     previous = read_meta(config.tables_dir)

@@ -156,7 +156,7 @@ def run_extract(spark, input: str, out: Path, countries: Iterable[str] = ("NL",)
 
     from graph.schema import load_schema
     from graph.tables import write_tables
-    from loaders.ingest import _prefer_openalex, enrich
+    from loaders.ingest import prefer_openalex, enrich
     from loaders.resolve import ProjectResolver
 
     countries = tuple(c.upper() for c in countries)
@@ -202,7 +202,7 @@ def run_extract(spark, input: str, out: Path, countries: Iterable[str] = ("NL",)
         items.sort()
         rows = [orjson.loads(payload) for _, payload in items]
         frames[table] = pd.DataFrame(rows) if rows else pd.DataFrame()
-    frames = _publishable(frames, schema, resolver, _prefer_openalex, enrich)
+    frames = _publishable(frames, schema, resolver, prefer_openalex, enrich)
     meta = {"loaded_at": datetime.now(UTC).isoformat(timespec="seconds"), "data_date": max(dates, default=""),
             "inputs": [input], "extract": {"countries": list(countries), "institutions": len(institutions)},
             "synthetic": bool(not frames["works"].empty and frames["works"]["is_synthetic"].fillna(False).any())}
