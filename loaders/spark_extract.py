@@ -156,7 +156,7 @@ def run_extract(spark, input: str, out: Path, countries: Iterable[str] = ("NL",)
 
     from graph.schema import load_schema
     from graph.tables import write_tables
-    from loaders.ingest import prefer_openalex, enrich
+    from loaders.ingest import enrich, prefer_openalex
     from loaders.resolve import ProjectResolver
 
     countries = tuple(c.upper() for c in countries)
