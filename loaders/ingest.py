@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -22,7 +23,7 @@ from tqdm import tqdm
 from graph.schema import load_schema
 from graph.tables import merge_frames, read_meta, read_tables, write_tables
 from loaders.normalise import RecordError, WorkRows, involves, normalise_work
-from loaders.readers import Rejection, input_files, iter_records
+from loaders.readers import Rejection, input_files, iter_records, manifest_counts
 from loaders.resolve import ProjectResolver
 from loaders.watchlist import entity_rows, subordinate_rows
 from ties.config import Config
@@ -109,6 +110,24 @@ def prefer_openalex(institutions: pd.DataFrame) -> pd.DataFrame:
     return institutions.assign(_o=order).sort_values("_o", ascending=False, kind="stable").drop(columns="_o")
 
 
+def check_manifest(expected: dict[str, int], read: dict[str, int], rejections: list[Rejection]) -> list[Rejection]:
+    """Partitions whose record count differs from the snapshot manifest (a partial download,
+    or a part rewritten since the manifest), each as a rejection naming the file."""
+    unreadable: dict[str, int] = defaultdict(int)
+    for rejection in rejections:
+        unreadable[rejection.origin.rsplit(":", 1)[0]] += 1
+    problems = []
+    for part, count in sorted(expected.items()):
+        seen = read.get(part, 0) + unreadable.get(part, 0)
+        if not Path(part).exists():
+            problems.append(Rejection(part, "", f"listed in the manifest with {count} records but missing "
+                                                "(partial download?)"))
+        elif seen != count:
+            problems.append(Rejection(part, "", f"the manifest lists {count} records, the file has {seen} "
+                                                "(partial download, or the part changed after the manifest)"))
+    return problems
+
+
 def add_missing_end_nodes(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Give every edge an existing node at both ends.
 
@@ -187,8 +206,12 @@ def ingest(
         iter_records(files, report.rejections), desc="works", unit=" works",
         disable=not progress, file=sys.stderr, mininterval=0.5,
     )
+    expected = {part: n for p in map(Path, paths) for part, n in manifest_counts(p).items()}
+    per_file: dict[str, int] = defaultdict(int)
     with gc_paused():
         for seq, record in enumerate(bar):
+            if expected:
+                per_file[record.origin.rsplit(":", 1)[0]] += 1
             if not involves(record.work, countries, institutions):
                 report.skipped += 1
                 continue
@@ -217,6 +240,8 @@ def ingest(
             if len(work_ids) % CHUNK_WORKS == 0:
                 acc.flush()
     bar.close()
+    if expected:
+        report.rejections.extend(check_manifest(expected, per_file, report.rejections))
     new = acc.result(dropped)
     report.rejected = len(report.rejections)
     report.works = len(work_ids)

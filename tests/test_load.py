@@ -145,3 +145,20 @@ def test_a_later_project_placeholder_never_replaces_openalex_s_institution_recor
     ingest([page], config, progress=False)
     nudt = read_tables(config.tables_dir)["institutions"].set_index("id").loc["https://openalex.org/I170215575"]
     assert (nudt["source"], nudt["type"]) == ("openalex", "education")
+
+
+def test_snapshot_parts_are_checked_against_the_manifest(config, tmp_path: Path):
+    import gzip
+
+    from loaders.generate import write_corpus
+
+    write_corpus(tmp_path / "snap", 120, seed=5)
+    report = ingest([tmp_path / "snap"], config, progress=False)
+    assert report.rejected == 0 and report.works == 120
+    part = next((tmp_path / "snap").rglob("part_*.gz"))
+    lines = gzip.decompress(part.read_bytes()).splitlines(keepends=True)
+    part.write_bytes(gzip.compress(b"".join(lines[:-1])))  # a partial download: one record short
+    report = ingest([tmp_path / "snap"], config, progress=False)
+    (problem,) = report.rejections
+    assert problem.origin == str(part)
+    assert f"the manifest lists {len(lines)} records, the file has {len(lines) - 1}" in problem.reason
