@@ -70,6 +70,14 @@ def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...]) -> st
     )
 
 
+def _record_batches(path: Path, size: int):
+    """The rows of a Parquet table as lists of dicts, `size` rows at a time."""
+    if not path.is_file():
+        return
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
+        yield batch.to_pylist()
+
+
 def _row_hash(row: dict) -> str:
     return hashlib.blake2b(orjson.dumps(row, option=orjson.OPT_SORT_KEYS), digest_size=12).hexdigest()
 
@@ -198,26 +206,31 @@ class Neo4jStore:
         interrupted first load is no longer empty, so its rerun merges).
         """
         path = tables_dir / f"{table}.parquet"
-        records = pq.read_table(path).to_pylist() if path.is_file() else []
         pushed = self._pushed(table)
         current: dict[str, str] = {}
-        changed: list[dict] = []
-        for record in records:
-            key_values = {k: ("" if record.get(k) is None else record[k]) for k in key}
-            key_id = _row_hash(key_values)
-            digest = _row_hash(record)
-            current[key_id] = digest
-            if pushed.get(key_id) != digest:
-                props = {k: v for k, v in record.items() if k not in ("from", "to")}
-                changed.append({"id": record.get("id"), "from": record.get("from"), "to": record.get("to"),
-                                "key": key_values, "props": props})
-        if changed:
-            fresh = not pushed and self.driver.execute_query(existing, database_=self.database).records[0]["c"] == 0
-            self._write_batches(create if fresh else merge, changed)
-        removed_ids = set(pushed) - set(current)
-        if removed_ids and pushed:
+        query: str | None = None
+        # stream the table in batches: a million-work table set as Python dicts at once
+        # would not fit in memory
+        for records in _record_batches(path, self.batch_rows):
+            changed: list[dict] = []
+            for record in records:
+                key_values = {k: ("" if record.get(k) is None else record[k]) for k in key}
+                key_id = _row_hash(key_values)
+                digest = _row_hash(record)
+                current[key_id] = digest
+                if pushed.get(key_id) != digest:
+                    props = {k: v for k, v in record.items() if k not in ("from", "to")}
+                    changed.append({"id": record.get("id"), "from": record.get("from"), "to": record.get("to"),
+                                    "key": key_values, "props": props})
+            if changed:
+                if query is None:  # decided once per table, before this load wrote anything to it
+                    fresh = not pushed and self.driver.execute_query(
+                        existing, database_=self.database).records[0]["c"] == 0
+                    query = create if fresh else merge
+                self._write_batches(query, changed)
+        if pushed and set(pushed) - set(current):
             # keys are stored hashed, so deletions are found by comparing with the server
-            self._delete_missing(table, key, records, delete)
+            self._delete_missing(table, key, [r for b in _record_batches(path, 100_000) for r in b], delete)
         self._remember(table, current)
 
     def _delete_missing(self, table: str, key: tuple[str, ...], records: list[dict], delete: str) -> None:

@@ -45,10 +45,16 @@ def to_arrow(table: str, rows: pd.DataFrame | Iterable[Mapping], schema: Schema 
     columns = {}
     for field in target:
         if field.name in frame.columns:
-            values = frame[field.name].tolist()
-            if pa.types.is_integer(field.type):
-                values = [None if v is None or v != v else int(v) for v in values]
-            columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
+            column = frame[field.name]
+            if pa.types.is_integer(field.type) or pa.types.is_list(field.type) or column.dtype == object:
+                # ints may arrive as floats with NaN for "no year"; lists and mixed objects
+                # need Python values; everything else converts column-wise without copies
+                values = column.tolist()
+                if pa.types.is_integer(field.type):
+                    values = [None if v is None or v != v else int(v) for v in values]
+                columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
+            else:
+                columns[field.name] = pa.array(column, type=field.type, from_pandas=True)
         else:
             columns[field.name] = pa.nulls(len(frame), type=field.type)
     return pa.table(columns, schema=target)

@@ -71,6 +71,16 @@ class LoadReport:
         return {k: getattr(self, k) for k in ("works", "authors", "institutions", "authorships", "rejected")}
 
 
+#: tables whose rows describe entities rather than evidence, with the columns that identify a row
+FACT_TABLES = {
+    "institutions": ["id", "source"],
+    "authors": ["id"],
+    "departments": ["id"],
+    "child_of": ["from", "to"],
+    "part_of": ["from", "to"],
+}
+
+
 class _Accumulator:
     """Collects rows per table and turns them into DataFrames every few thousand works,
     so memory holds compact frames, not millions of small dicts."""
@@ -87,7 +97,13 @@ class _Accumulator:
     def flush(self) -> None:
         for name, rows in self.rows.items():
             if rows:
-                self.frames[name].append(pd.DataFrame(rows))
+                frame = pd.DataFrame(rows)
+                if name in FACT_TABLES:
+                    # the same institution or author recurs on every work that names it: keep
+                    # one row per key (these rows describe the entity, not the evidence, so
+                    # they are never dropped with a superseded copy of a work)
+                    frame = frame.drop_duplicates(FACT_TABLES[name], keep="last").assign(_seq=-1)
+                self.frames[name].append(frame)
                 self.rows[name] = []
 
     def result(self, dropped: set[int] = frozenset()) -> dict[str, pd.DataFrame]:
@@ -97,6 +113,8 @@ class _Accumulator:
         for name, frames in self.frames.items():
             frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
             if not frame.empty:
+                if name in FACT_TABLES:
+                    frame = frame.drop_duplicates(FACT_TABLES[name], keep="last")
                 frame = frame[~frame["_seq"].isin(dropped)].drop(columns="_seq").reset_index(drop=True)
             out[name] = frame
         return out
