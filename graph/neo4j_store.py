@@ -50,17 +50,6 @@ def _node_merge(label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
 
 
-def _node_create(label: str) -> str:
-    return f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props"
-
-
-def _rel_create(rtype: str, source: str, target: str) -> str:
-    return (
-        f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
-        f"CREATE (a)-[r:{rtype}]->(b) SET r = row.props RETURN count(r) AS written"
-    )
-
-
 def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...]) -> str:
     keyed = ", ".join(f"`{k}`: row.key.`{k}`" for k in key if k not in ("from", "to"))
     props = f" {{{keyed}}}" if keyed else ""
@@ -182,33 +171,28 @@ class Neo4jStore:
             self.ensure_schema()
             for table, node in self.schema.node_tables().items():
                 self._sync_table(tables_dir, table, ("id",), _node_merge(node.label),
-                                 f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n",
-                                 create=_node_create(node.label),
-                                 existing=f"MATCH (n:{node.label}) RETURN count(n) AS c")
+                                 f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n")
             for table, (rel, end) in self.schema.edge_tables().items():
                 keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
                 delete = (f"UNWIND $keys AS k MATCH (a:{end.source} {{id: k.from}})-[r:{rel.type}]->"
                           f"(b:{end.target} {{id: k.to}}) " + (f"WHERE {keyed} " if keyed else "") + "DELETE r")
                 self._sync_table(tables_dir, table, rel.key, _rel_merge(rel.type, end.source, end.target, rel.key),
-                                 delete, create=_rel_create(rel.type, end.source, end.target),
-                                 existing=f"MATCH (:{end.source})-[r:{rel.type}]->(:{end.target}) RETURN count(r) AS c")
+                                 delete)
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the load: {exc.message}") from exc
         return self.counts()
 
-    def _sync_table(self, tables_dir: Path, table: str, key: tuple[str, ...], merge: str, delete: str,
-                    create: str, existing: str) -> None:
-        """Push one table's new and changed rows.
+    def _sync_table(self, tables_dir: Path, table: str, key: tuple[str, ...], merge: str, delete: str) -> None:
+        """Push one table's new and changed rows, always with MERGE.
 
-        Into an empty label or relationship type, rows are CREATEd: MERGE must look for a
-        match first and, for relationships, plans an eager lock per row, which is what made
-        large first loads crawl. Everywhere else MERGE keeps reruns idempotent (an
-        interrupted first load is no longer empty, so its rerun merges).
+        CREATE into an empty type was tried and is faster, but a transaction the driver
+        retries after the server committed it (a restart at the wrong moment) then writes
+        its relationships twice; the fault tests caught it. MERGE keeps every retry and
+        rerun idempotent.
         """
         path = tables_dir / f"{table}.parquet"
         pushed = self._pushed(table)
         current: dict[str, str] = {}
-        query: str | None = None
         # stream the table in batches: a million-work table set as Python dicts at once
         # would not fit in memory
         for records in _record_batches(path, self.batch_rows):
@@ -223,11 +207,7 @@ class Neo4jStore:
                     changed.append({"id": record.get("id"), "from": record.get("from"), "to": record.get("to"),
                                     "key": key_values, "props": props})
             if changed:
-                if query is None:  # decided once per table, before this load wrote anything to it
-                    fresh = not pushed and self.driver.execute_query(
-                        existing, database_=self.database).records[0]["c"] == 0
-                    query = create if fresh else merge
-                self._write_batches(query, changed)
+                self._write_batches(merge, changed)
         if pushed and set(pushed) - set(current):
             # keys are stored hashed, so deletions are found by comparing with the server
             self._delete_missing(table, key, [r for b in _record_batches(path, 100_000) for r in b], delete)
