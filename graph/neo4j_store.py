@@ -46,16 +46,29 @@ def neo4j_schema_statements(schema: Schema) -> list[str]:
     return statements
 
 
-def _node_merge(label: str) -> str:
-    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+def _set_each(var: str, properties: list[str]) -> str:
+    """`SET v.p = row.props.p, ...` for the named properties.
+
+    Not `SET v += row.props`: a map write may touch the properties MERGE matched on, so the
+    planner inserts an Eager barrier; naming only the other properties lets batches stream.
+    """
+    if not properties:
+        return ""
+    return " SET " + ", ".join(f"{var}.`{p}` = row.props.`{p}`" for p in properties)
 
 
-def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...]) -> str:
+def _node_merge(label: str, properties: list[str]) -> str:
+    rest = [p for p in properties if p != "id"]
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}})" + _set_each("n", rest)
+
+
+def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...], properties: list[str]) -> str:
     keyed = ", ".join(f"`{k}`: row.key.`{k}`" for k in key if k not in ("from", "to"))
     props = f" {{{keyed}}}" if keyed else ""
+    rest = [p for p in properties if p not in key]
     return (
         f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
-        f"MERGE (a)-[r:{rtype}{props}]->(b) SET r += row.props RETURN count(r) AS written"
+        f"MERGE (a)-[r:{rtype}{props}]->(b)" + _set_each("r", rest) + " RETURN count(r) AS written"
     )
 
 
@@ -170,13 +183,14 @@ class Neo4jStore:
         try:
             self.ensure_schema()
             for table, node in self.schema.node_tables().items():
-                self._sync_table(tables_dir, table, ("id",), _node_merge(node.label),
+                self._sync_table(tables_dir, table, ("id",), _node_merge(node.label, list(node.properties)),
                                  f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n")
             for table, (rel, end) in self.schema.edge_tables().items():
                 keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
                 delete = (f"UNWIND $keys AS k MATCH (a:{end.source} {{id: k.from}})-[r:{rel.type}]->"
                           f"(b:{end.target} {{id: k.to}}) " + (f"WHERE {keyed} " if keyed else "") + "DELETE r")
-                self._sync_table(tables_dir, table, rel.key, _rel_merge(rel.type, end.source, end.target, rel.key),
+                self._sync_table(tables_dir, table, rel.key, _rel_merge(rel.type, end.source, end.target, rel.key,
+                                                                    list(rel.properties)),
                                  delete)
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the load: {exc.message}") from exc
