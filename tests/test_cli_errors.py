@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ties.cli import main
+from tests.cli_runner import run_cli
 
 
 @pytest.fixture
@@ -41,16 +41,6 @@ def bad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "authors": str(tmp_path / "authors.json"),
         "home_file": str(tmp_path / "empty.json"),
     }
-
-
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def assert_one_line_error(code: int, out: str, err: str, expected: int | None = None) -> None:

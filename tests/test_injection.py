@@ -18,8 +18,8 @@ import pytest
 from graph.ladybug_store import LadybugStore
 from loaders.ingest import ingest
 from queries.registry import load_query
+from tests.cli_runner import run_cli
 from tests.corpus import INSTITUTIONS, OA, known_works
-from ties.cli import main
 from ties.config import Config
 from ties.errors import InputError
 
@@ -34,17 +34,6 @@ HOSTILE = [
     "{{ $country }} ${x} %s %(x)s",
 ]
 HOSTILE_NAME = '") MATCH (n) DETACH DELETE n // Delft \' OR 1=1'
-
-
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    """`ties ARGV` in this process, through the real entry point."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def hostile_works() -> list[dict]:
