@@ -57,12 +57,17 @@ def _set_each(var: str, properties: list[str]) -> str:
     return " SET " + ", ".join(f"{var}.`{p}` = row.props.`{p}`" for p in properties)
 
 
-def _node_merge(label: str, properties: list[str]) -> str:
+def _node_merge(label: str, properties: list[str] | None = None) -> str:
+    if properties is None:
+        properties = list(load_schema().nodes[label].properties)
     rest = [p for p in properties if p != "id"]
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}})" + _set_each("n", rest)
 
 
-def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...], properties: list[str]) -> str:
+def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...],
+               properties: list[str] | None = None) -> str:
+    if properties is None:
+        properties = list(load_schema().relationships[rtype].properties)
     keyed = ", ".join(f"`{k}`: row.key.`{k}`" for k in key if k not in ("from", "to"))
     props = f" {{{keyed}}}" if keyed else ""
     rest = [p for p in properties if p not in key]
