@@ -180,7 +180,24 @@ class Neo4jStore:
 
         with self.driver.session(database=self.database) as session:
             for start in range(0, len(rows), self.batch_rows):
-                session.execute_write(work, rows[start:start + self.batch_rows])
+                self._write_one(session, work, rows[start:start + self.batch_rows])
+
+    def _write_one(self, session: neo4j.Session, work, batch: list[dict], splits: int = 3) -> None:
+        """One batch; if the server times it out, retry it as two halves (a few times).
+
+        Seen here now and then on a server that just ran other writes: a batch stalls until
+        `db.transaction.timeout`, and the same rows go through at once when sent again. The
+        driver does not retry a timeout by itself; MERGE makes the retry safe.
+        """
+        try:
+            session.execute_write(work, batch)
+        except Neo4jError as exc:
+            timed_out = "TransactionTimedOut" in (exc.code or "") or "Terminated" in (exc.code or "")
+            if not timed_out or splits == 0 or len(batch) < 2:
+                raise
+            half = len(batch) // 2
+            self._write_one(session, work, batch[:half], splits - 1)
+            self._write_one(session, work, batch[half:], splits - 1)
 
     def load(self, tables_dir: Path) -> dict[str, int]:
         """Push new and changed rows of every table; delete rows no longer in the tables."""
