@@ -46,15 +46,15 @@ def neo4j_schema_statements(schema: Schema) -> list[str]:
     return statements
 
 
-def _set_each(var: str, properties: list[str]) -> str:
-    """`SET v.p = row.props.p, ...` for the named properties.
+def _set_each(n: str, props: list[str]) -> str:
+    """`SET n.p = row.props.p, ...` for the named properties of variable `n`.
 
-    Not `SET v += row.props`: a map write may touch the properties MERGE matched on, so the
+    Not `SET n += row.props`: a map write may touch the properties MERGE matched on, so the
     planner inserts an Eager barrier; naming only the other properties lets batches stream.
     """
-    if not properties:
+    if not props:
         return ""
-    return " SET " + ", ".join(f"{var}.`{p}` = row.props.`{p}`" for p in properties)
+    return " SET " + ", ".join(f"{n}.`{prop}` = row.props.`{prop}`" for prop in props)
 
 
 def _node_merge(label: str, properties: list[str] | None = None) -> str:

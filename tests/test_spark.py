@@ -71,7 +71,10 @@ def test_spark_extract_equals_the_single_process_loader_in_every_table(spark, sn
     report = run_extract(spark, str(snapshot), tmp_path / "extract", countries=["NL"], watchlist=True)
 
     assert report["kept"] == single.works + 1  # the record with a bad year is kept, then rejected
-    assert report["rejected"] == single.rejected == 2
+    # the single-process loader also checks the parts against the manifest, which the
+    # fixture's hand-edited parts no longer match; the extract does not read manifests
+    record_rejections = [r for r in single.rejections if "manifest" not in r.reason]
+    assert report["rejected"] == len(record_rejections) == 2
     schema = load_schema()
     expected = read_tables(config.tables_dir, schema)
     got = read_tables(tmp_path / "extract" / "tables", schema)
