@@ -143,6 +143,17 @@ def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _ids(path: Path, key: str, value: Any, pattern: re.Pattern, what: str) -> list[str]:
+    """The short ids (first group of `pattern`) of a list of identifiers, or an error naming the key."""
+    shorts = []
+    for ident in _strings(path, key, value):
+        m = pattern.match(ident)
+        if not m:
+            raise _fail(path, key, f"{ident!r} is not {what}")
+        shorts.append(m.group(1))
+    return shorts
+
+
 def _entity(path: Path, index: int, raw: Any) -> Entity:
     """One YAML mapping -> Entity, with every field checked (under_cmc set later)."""
     if not isinstance(raw, dict):
@@ -170,18 +181,9 @@ def _entity(path: Path, index: int, raw: Any) -> Entity:
                 and (item[1] is None or isinstance(item[1], int))):
             raise _fail(path, f"{key}.former_names[{j}]", "must be [name, year or null]")
         former.append((item[0], item[1]))
-    openalex = []
-    for oid in _strings(path, f"{key}.openalex", raw.get("openalex")):
-        m = _OPENALEX.match(oid)
-        if not m:
-            raise _fail(path, f"{key}.openalex", f"{oid!r} is not an OpenAlex institution id")
-        openalex.append(f"https://openalex.org/{m.group(1).upper()}")
-    rors = []
-    for rid in _strings(path, f"{key}.ror", raw.get("ror")):
-        m = _ROR.match(rid)
-        if not m:
-            raise _fail(path, f"{key}.ror", f"{rid!r} is not a ROR id")
-        rors.append(f"https://ror.org/{m.group(1)}")
+    openalex = [f"https://openalex.org/{short.upper()}" for short in
+                _ids(path, f"{key}.openalex", raw.get("openalex"), _OPENALEX, "an OpenAlex institution id")]
+    rors = [f"https://ror.org/{short}" for short in _ids(path, f"{key}.ror", raw.get("ror"), _ROR, "a ROR id")]
     patterns = []
     for j, item in enumerate(raw.get("patterns") or []):
         if not (isinstance(item, dict) and isinstance(item.get("regex"), str)
