@@ -17,7 +17,7 @@ import ladybug
 import pyarrow.parquet as pq
 
 from graph.schema import SCHEMA_PATH, Schema, load_schema
-from graph.tables import publish_generation, read_meta, require_tables
+from graph.tables import publish_generation, require_tables
 from queries.registry import bind_params, load_query
 from ties.errors import StoreError
 
@@ -145,10 +145,6 @@ class LadybugStore:
             result = conn.execute(f"MATCH ()-[r:{rtype}]->() RETURN count(r)")
             out[rtype] = int(result.get_next()[0])
         return out
-
-    def meta(self) -> dict:
-        """Metadata of the table set this database was built from."""
-        return read_meta(self.root.parent / "tables")
 
     def close(self) -> None:
         if self._conn is not None:

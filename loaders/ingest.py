@@ -128,6 +128,16 @@ def prefer_openalex(institutions: pd.DataFrame) -> pd.DataFrame:
     return institutions.assign(_o=order).sort_values("_o", ascending=False, kind="stable").drop(columns="_o")
 
 
+def merge_institutions(old: pd.DataFrame, new: pd.DataFrame, schema) -> pd.DataFrame:
+    """Like ``merge_frames``, except that OpenAlex's own record of an institution wins over a
+    project placeholder for the same id, whichever load brought which; among records of one
+    kind the newest wins."""
+    frames = [f for f in (old, new) if not f.empty]
+    if not frames:
+        return old
+    return merge_frames("institutions", old.iloc[0:0], prefer_openalex(pd.concat(frames, ignore_index=True)), schema)
+
+
 def check_manifest(expected: dict[str, int], read: dict[str, int], rejections: list[Rejection]) -> list[Rejection]:
     """Partitions whose record count differs from the snapshot manifest (a partial download,
     or a part rewritten since the manifest), each as a rejection naming the file."""
@@ -276,13 +286,11 @@ def ingest(
         # a work loaded again brings its whole authorship list: its earlier edges go
         if "work_id" in frame.columns and not frame.empty and work_ids:
             old[name] = frame[~frame["work_id"].isin(work_ids)].reset_index(drop=True)
-    merged = {name: merge_frames(name, old[name], new[name], schema) for name in tables}
-    # OpenAlex's own record of an institution wins over a project placeholder for the same
-    # id, whichever load brought which; among records of one kind the newest wins
-    both = pd.concat([f for f in (old["institutions"], new["institutions"]) if not f.empty], ignore_index=True) \
-        if not (old["institutions"].empty and new["institutions"].empty) else old["institutions"]
-    merged["institutions"] = merge_frames("institutions", pd.DataFrame(), prefer_openalex(both), schema) \
-        if not both.empty else both
+    merged = {
+        name: merge_institutions(old[name], new[name], schema) if name == "institutions"
+        else merge_frames(name, old[name], new[name], schema)
+        for name in tables
+    }
     merged = enrich(merged, resolver)
     previous = read_meta(config.tables_dir)
     meta = {

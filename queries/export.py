@@ -402,22 +402,6 @@ def bundle_from_rows(rows: list[dict], filters: dict, k: int, min_works: int, me
                   entities=entities or {})
 
 
-def evidence_rows(store, query) -> tuple[list[dict], str]:
-    """``find_evidence`` rows, and a warning if the indirect search failed and was left out.
-
-    Works around a NetworkX ``NetworkXNoPath`` that ``indirect_ties`` can raise for a
-    source whose only route runs through another Dutch author; the other kinds still count.
-    """
-    from queries.evidence import KINDS, TieQuery, find_evidence
-
-    try:
-        return find_evidence(store, query), ""
-    except nx.NetworkXNoPath:
-        kinds = tuple(k for k in query.kinds if k != "indirect") or tuple(k for k in KINDS if k != "indirect")
-        rows = find_evidence(store, TieQuery(**{**query.filters(), "kinds": kinds}))
-        return rows, "indirect ties could not be traced for this selection and are left out"
-
-
 def gather(store, query, meta: dict) -> Bundle:
     """Run the tie queries for `query` on `store` and look up the works and entities they name.
 
@@ -427,10 +411,10 @@ def gather(store, query, meta: dict) -> Bundle:
     query : a ``queries.evidence.TieQuery``
     meta : the table set's metadata (``graph.tables.read_meta``)
     """
-    rows, warning = evidence_rows(store, query)
+    from queries.evidence import find_evidence
+
+    rows = find_evidence(store, query)
     bundle = bundle_from_rows(rows, query.filters(), query.k, query.min_works, meta)
-    if warning:
-        bundle.summary["warning"] = warning
     ids = sorted(work_ids(bundle.paths))
     bundle.works = {w["id"]: w for w in store.run("works", {"ids": ids})} if ids else {}
     bundle.entities = {e["id"]: e for e in store.run("entities", {"category": ""})}

@@ -38,8 +38,6 @@ filters = tie_selection("ex")
 bundle = data.bundle(filters)
 paths = bundle.paths
 summary = bundle.summary
-if summary.get("warning"):
-    st.info(summary["warning"])
 st.write(f"**{len(paths)} paths** {summary.get('by_kind', {})} over **{summary.get('works', 0)} works** "
          f"to {summary.get('entities', 0)} watchlist entities.")
 if not paths:
