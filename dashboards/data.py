@@ -14,7 +14,7 @@ import streamlit as st
 
 from graph.store import open_store
 from graph.tables import read_meta
-from queries.evidence import TieQuery
+from queries.evidence import KINDS, TieQuery
 from queries.export import Bundle, gather
 from ties.config import Config, load_config
 from ties.errors import TiesError
@@ -75,16 +75,24 @@ def frame(name: str, params: dict | None = None) -> pd.DataFrame:
     return pd.DataFrame(run(name, params))
 
 
-@st.cache_data(show_spinner="Tracing ties...", max_entries=128)
+@st.cache_data(show_spinner=False, max_entries=128)
 def _bundle(filters: dict, version: str, home: str) -> Bundle:
     with _LOCK:
         return gather(store(), TieQuery(**filters), meta())
 
 
 def bundle(filters: dict) -> Bundle:
-    """Ranked paths with their evidence, works and entities for a selection (cached)."""
+    """Ranked paths with their evidence, works and entities for a selection (cached per selection).
+
+    ``filters`` are ``TieQuery`` keyword arguments; without ``kinds`` every kind is searched,
+    including the slow indirect one, so pages pass ``kinds`` (``selection.kinds_for``).
+    """
+    slow = "indirect" in filters.get("kinds", KINDS) and filters.get("max_hops", 2) >= 2
+    message = ("Tracing ties, including indirect ones (searching chains of co-authors: this can take a minute "
+               "on a large corpus)..." if slow else "Tracing ties...")
     try:
-        return _bundle(filters, _version(), str(config().home))
+        with st.spinner(message):
+            return _bundle(filters, _version(), str(config().home))
     except TiesError as exc:
         st.error(str(exc))
         st.stop()

@@ -10,12 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
+from queries.evidence import KINDS
+
+#: the tie kinds found by pattern matches in the store: fast at any corpus size
+FAST_KINDS = tuple(k for k in KINDS if k != "indirect")
 
 OA = "https://openalex.org/"
 TARGETS = {"cmc": "Everything under the CMC", "industry": "Defence industry", "security": "Security organs",
            "all": "Any watchlist entity"}
 DEFAULT_INSTITUTION = OA + "I98358874"  # Delft University of Technology
-KEYS = ("institution", "department", "target", "since", "until", "hops", "min_works")
+KEYS = ("institution", "department", "target", "since", "until", "hops", "min_works", "indirect")
+INDIRECT_HELP = ("Chains of co-authors, none of them Dutch- or watchlist-affiliated, from a Dutch author to a "
+                 "watchlist-affiliated one. The search walks the co-authorship network and is slow on a large "
+                 "corpus (tens of seconds at 100,000 works), so it runs only when asked.")
 
 
 def _full_id(value: str) -> str:
@@ -30,6 +37,25 @@ def _initial() -> dict:
         if key in params and params[key] != "":
             saved[key] = params[key]
     return saved
+
+
+def _flag(value) -> bool:
+    """A URL or session flag: ``1``/``true``/``yes``/``on`` (any case) or a true bool."""
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def kinds_for(indirect: bool) -> tuple[str, ...]:
+    """The tie kinds to search: the pattern matches always, the indirect search on request."""
+    return KINDS if indirect else FAST_KINDS
+
+
+def indirect_note(filters: dict, how: str = "switch on *Indirect ties* above to include them") -> None:
+    """Say, on the page, that indirect ties were not searched (or why none can be), and how to get them."""
+    if "indirect" in filters.get("kinds", KINDS) and filters.get("max_hops", 2) < 2:
+        st.info("Indirect ties need at least 2 hops: raise *Max hops* to search them.")
+    elif "indirect" not in filters.get("kinds", KINDS):
+        st.info("Shown: dual affiliation, direct co-authorship and career ties. **Indirect ties (chains of "
+                f"co-authors) were not searched**: that search is slow on a large corpus; {how}.")
 
 
 def _int(value, default: int) -> int:
@@ -54,7 +80,8 @@ def _units() -> pd.DataFrame:
 def tie_selection(prefix: str) -> dict:
     """Widgets for the Dutch unit, targets, years, hops and minimum works.
 
-    Returns the ``TieQuery`` keyword arguments, and writes the choice to the URL.
+    Returns the ``TieQuery`` keyword arguments, and writes the choice to the URL. Indirect
+    ties are searched only when the toggle is on (``?indirect=1``): see ``INDIRECT_HELP``.
     """
     initial = _initial()
     units = _units()
@@ -87,11 +114,16 @@ def tie_selection(prefix: str) -> dict:
     since, until = cols[0].slider("Years", first, last, (since, until), key=f"{prefix}_years")
     hops = cols[1].number_input("Max hops", 1, 4, _int(initial.get("hops"), 2), key=f"{prefix}_hops")
     min_works = cols[2].number_input("Min works", 1, 50, _int(initial.get("min_works"), 1), key=f"{prefix}_min")
+    indirect = st.toggle("Indirect ties (slow on a large corpus)", value=_flag(initial.get("indirect")),
+                         key=f"{prefix}_indirect", help=INDIRECT_HELP)
     row = units[units["id"] == unit].iloc[0]
     choice = {"institution": row["institution"], "department": row["department"], "target": target,
-              "since": int(since), "until": int(until), "hops": int(hops), "min_works": int(min_works)}
+              "since": int(since), "until": int(until), "hops": int(hops), "min_works": int(min_works),
+              "indirect": bool(indirect)}
     st.session_state["selection"] = choice
-    url = {k: v for k, v in choice.items() if v not in ("", None)}
+    url = {k: v for k, v in choice.items() if k != "indirect" and v not in ("", None)}
+    if indirect:
+        url["indirect"] = 1
     if url.get("since") == first:
         url.pop("since")
     if url.get("until") == last:
@@ -99,4 +131,4 @@ def tie_selection(prefix: str) -> dict:
     st.query_params.from_dict({k: str(v) for k, v in url.items()})
     return {"country": "NL", "institution": choice["institution"], "department": choice["department"],
             "target": target, "max_hops": choice["hops"], "since": choice["since"], "until": choice["until"],
-            "min_works": choice["min_works"]}
+            "min_works": choice["min_works"], "kinds": kinds_for(indirect)}

@@ -68,9 +68,33 @@ def test_explorer_search_picks_another_unit_and_writes_it_to_the_url(app):
     at = app("explorer")
     at.text_input(key="ex_search").set_value("Amsterdam").run()
     at.selectbox(key="ex_target").set_value("all").run()
+    at.toggle(key="ex_indirect").set_value(True).run()
     assert at.query_params["institution"] == inst("UVA")
     kinds = set(at.dataframe[0].value["kind"])
     assert {"career", "indirect"} <= kinds  # c1 moved NUDT -> UvA; x3 reaches AMU through z1
+
+
+def test_explorer_leaves_indirect_ties_out_until_asked_and_says_why(app):
+    at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all")
+    assert set(at.dataframe[0].value["kind"]) == {"career"}
+    assert any("Indirect ties (chains of co-authors) were not searched" in i.value for i in at.info)
+    assert "indirect" not in at.query_params
+    at.toggle(key="ex_indirect").set_value(True).run()
+    assert "indirect" in set(at.dataframe[0].value["kind"])
+    assert not any("were not searched" in i.value for i in at.info)
+    assert at.query_params["indirect"] == "1"
+
+
+def test_an_explorer_url_with_indirect_on_searches_indirect_ties_at_once(app):
+    at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all", indirect="1")
+    assert at.toggle(key="ex_indirect").value is True
+    assert "indirect" in set(at.dataframe[0].value["kind"])
+
+
+def test_indirect_ties_need_two_hops_and_the_explorer_says_so(app):
+    at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all", indirect="1", hops="1")
+    assert "indirect" not in set(at.dataframe[0].value["kind"])
+    assert any("need at least 2 hops" in i.value for i in at.info)
 
 
 def test_explorer_says_so_when_a_selection_has_no_ties(app):
@@ -85,6 +109,7 @@ def test_entity_profile_shows_hierarchy_aliases_sources_and_dutch_ties(app):
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     by_institution = at.dataframe[-1].value
     assert "Delft University of Technology" in set(by_institution["institution"])
+    assert any("were not searched" in i.value for i in at.info)
 
 
 def test_institution_profile_lists_ties_partners_authors_and_works(app):
@@ -107,6 +132,49 @@ def test_export_page_offers_all_five_formats_for_the_selection(app):
     buttons = at.get("download_button")
     assert len(buttons) == 5
     assert "ties-test.1" in text(at)  # the Markdown preview lists the DOIs
+    assert any("were not searched" in i.value for i in at.info)
+
+
+def test_export_page_includes_indirect_ties_when_the_toggle_is_on(app):
+    at = app("export", institution=inst("UVA").rsplit("/", 1)[-1], target="all")
+    assert "indirect" not in text(at)
+    at.toggle(key="exp_indirect").set_value(True).run()
+    assert "indirect" in text(at)  # the Markdown report lists the indirect path and the kinds filter
+
+
+def test_the_explorer_selection_with_indirect_on_carries_over_to_the_export_page(app):
+    at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all")
+    at.toggle(key="ex_indirect").set_value(True).run()
+    at.switch_page("views/export.py").run()
+    assert at.toggle(key="exp_indirect").value is True
+
+
+def test_long_tables_are_shown_one_page_at_a_time_with_a_page_picker():
+    def page() -> None:
+        import pandas as pd
+
+        from dashboards.tables import paged_dataframe
+
+        paged_dataframe(pd.DataFrame({"n": range(450)}), key="t", size=200)
+
+    at = AppTest.from_function(page).run()
+    assert list(at.dataframe[0].value["n"])[:1] == [0] and len(at.dataframe[0].value) == 200
+    assert "Rows 1-200 of 450" in at.caption[0].value
+    at.number_input(key="t_page").set_value(3).run()
+    assert list(at.dataframe[0].value["n"]) == list(range(400, 450))
+    assert "Rows 401-450 of 450" in at.caption[0].value
+
+
+def test_short_tables_have_no_page_picker():
+    def page() -> None:
+        import pandas as pd
+
+        from dashboards.tables import paged_dataframe
+
+        paged_dataframe(pd.DataFrame({"n": range(3)}), key="t", size=200)
+
+    at = AppTest.from_function(page).run()
+    assert len(at.dataframe[0].value) == 3 and not at.number_input
 
 
 def test_large_selections_are_capped_whole_paths_first():

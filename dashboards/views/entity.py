@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
+from dashboards.selection import FAST_KINDS, indirect_note
 
 data.header("Entity profile")
 entities = data.entities()
@@ -41,9 +42,13 @@ else:
 
 st.subheader("Dutch ties over time")
 first, last = data.year_range()
-bundle = data.bundle({"country": "NL", "target": entity_id, "since": first, "until": last})
+profile_filters = {"country": "NL", "target": entity_id, "since": first, "until": last, "kinds": FAST_KINDS}
+bundle = data.bundle(profile_filters)
+indirect_note(profile_filters, how="open the Explorer with this entity as target to include them")
+st.page_link("views/explorer.py", label="Open in the Explorer with this entity as target",
+             query_params={"target": entity_id})
 if not bundle.paths:
-    st.info("No Dutch ties to this entity in the loaded data.")
+    st.info("No dual affiliation, direct or career ties from Dutch units to this entity in the loaded data.")
     st.stop()
 rows = [{"year": r.get("year"), "kind": p["kind"], "work_id": r["work_id"], "institution": p["source"]["institution"]}
         for p in bundle.paths for r in (p.get("evidence") or [])]

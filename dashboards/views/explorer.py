@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.network import show_network
-from dashboards.selection import tie_selection
+from dashboards.selection import indirect_note, tie_selection
+from dashboards.tables import paged_dataframe
 
 
 def path_table(paths: list[dict]) -> pd.DataFrame:
@@ -40,6 +41,7 @@ paths = bundle.paths
 summary = bundle.summary
 st.write(f"**{len(paths)} paths** {summary.get('by_kind', {})} over **{summary.get('works', 0)} works** "
          f"to {summary.get('entities', 0)} watchlist entities.")
+indirect_note(filters)
 if not paths:
     st.info("No ties for this selection. Widen the years, allow more hops or choose another target.")
     st.stop()
@@ -49,14 +51,15 @@ show_network(paths, bundle.works)
 
 st.subheader("Ranked paths")
 table = path_table(paths)
-st.dataframe(table, hide_index=True, width="stretch")
+paged_dataframe(table, key="ex_paths")
 top = table.head(5)
 st.markdown("\n".join(f"{r['rank']}. **{r['Dutch institution']}** → **{r['watchlist entity']}** "
                       f"({r['kind']}, {r['works']} works)" for r in top.to_dict("records")))
 
 st.subheader("Works")
-st.dataframe(works_table(paths, bundle.works), hide_index=True, width="stretch",
-             column_config={"doi": st.column_config.LinkColumn("DOI"), "work_id": st.column_config.LinkColumn("Work")})
+paged_dataframe(works_table(paths, bundle.works), key="ex_works",
+                column_config={"doi": st.column_config.LinkColumn("DOI"),
+                               "work_id": st.column_config.LinkColumn("Work")})
 
 st.subheader("Profiles")
 cols = st.columns(3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data
-from dashboards.selection import tie_selection
+from dashboards.selection import indirect_note, tie_selection
 from queries.export import FORMATS, SUFFIX, render
 
 MIME = {"graphml": "application/xml", "json": "application/json", "csv": "application/zip",
@@ -21,6 +21,7 @@ filters = tie_selection("exp")
 bundle = data.bundle(filters)
 G = bundle.graph
 st.write(f"Subgraph: **{len(bundle.paths)} paths**, {G.number_of_nodes()} nodes, {G.number_of_edges()} edges.")
+indirect_note(filters, how="switch on *Indirect ties* above to export them too")
 if not bundle.paths:
     st.info("Nothing to export for this selection.")
     st.stop()

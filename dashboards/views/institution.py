@@ -7,7 +7,7 @@ import altair as alt
 import streamlit as st
 
 from dashboards import data
-from dashboards.selection import DEFAULT_INSTITUTION, OA
+from dashboards.selection import DEFAULT_INSTITUTION, FAST_KINDS, OA, indirect_note
 
 data.header("Institution profile")
 institutions = data.institutions("")
@@ -33,17 +33,19 @@ tabs = st.tabs(["Ties to watchlist entities", "Partner institutions", "Authors",
 with tabs[0]:
     if row["country"] == "NL":
         first, last = data.year_range()
-        bundle = data.bundle({"country": "NL", "institution": inst_id, "target": "all", "since": first,
-                              "until": last})
+        profile_filters = {"country": "NL", "institution": inst_id, "target": "all", "since": first,
+                           "until": last, "kinds": FAST_KINDS}
+        bundle = data.bundle(profile_filters)
+        indirect_note(profile_filters, how="open the Explorer (link below) to include them")
         if bundle.paths:
             st.dataframe([{"rank": p["rank"], "kind": p["kind"], "entity": p["target"]["entity"],
                            "category": p["target"]["category"], "works": p["n_works"],
                            "years": f"{p['first_year']}-{p['last_year']}"} for p in bundle.paths],
                          hide_index=True, width="stretch")
-            st.page_link("views/explorer.py", label="Open in the Explorer",
-                         query_params={"institution": inst_id, "target": "all"})
         else:
-            st.write("No ties to watchlist entities in the loaded data.")
+            st.write("No dual affiliation, direct or career ties to watchlist entities in the loaded data.")
+        st.page_link("views/explorer.py", label="Open in the Explorer",
+                     query_params={"institution": inst_id, "target": "all"})
     else:
         st.write("Ties are traced from Dutch institutions; see the Entity profile for watchlist entities.")
 with tabs[1]:
