@@ -99,23 +99,41 @@ def bundle(filters: dict) -> Bundle:
 
 
 @st.cache_data(show_spinner="Computing exposure...", max_entries=64)
-def _exposure_inputs(filters: dict, version: str, home: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from queries.exposure import exposure_inputs
+def _exposure_evidence(filters: dict, version: str, home: str) -> pd.DataFrame:
+    from queries.exposure import exposure_evidence
 
     with _LOCK:
-        return exposure_inputs(store(), TieQuery(**filters))
+        return exposure_evidence(store(), TieQuery(**filters))
 
 
-def exposure(by: str, filters: dict) -> pd.DataFrame:
-    """Exposure by one dimension; the rows behind it are fetched once per selection."""
+@st.cache_data(show_spinner="Counting all China co-publications...", max_entries=64)
+def _china(filters: dict, version: str, home: str) -> pd.DataFrame:
+    query = TieQuery(**filters)
+    with _LOCK:
+        china = pd.DataFrame(store().run("china_copublications", {
+            "country": query.country, "since": query.since, "until": query.until}))
+    if query.institution and not china.empty:
+        china = china[china["institution_id"] == query.institution]
+    return china
+
+
+def exposure(by: str, filters: dict, shares: bool = False) -> pd.DataFrame:
+    """Exposure by one dimension; the rows behind it are fetched once per selection.
+
+    The share of each unit's China co-publications needs every Dutch-Chinese
+    co-publication (the ``china_copublications`` query, the slowest part of the Overview
+    at 100,000 works), so it is counted only with ``shares``; without, ``china_works`` is 0
+    and ``share`` empty, and pages must not show those two columns.
+    """
     from queries.exposure import exposure_table
 
-    evidence, china = _exposure_inputs(filters, _version(), str(config().home))
-    return exposure_table(evidence, china, by)
+    china = _china(filters, _version(), str(config().home)) if shares else pd.DataFrame()
+    return exposure_table(exposure_evidence(filters), china, by)
 
 
 def exposure_evidence(filters: dict) -> pd.DataFrame:
-    return _exposure_inputs(filters, _version(), str(config().home))[0]
+    """The publication-based tie rows (direct, dual affiliation) behind the exposure figures."""
+    return _exposure_evidence(filters, _version(), str(config().home))
 
 
 def institutions(country: str = "NL") -> pd.DataFrame:

@@ -51,6 +51,18 @@ def test_overview_shows_headline_figures_and_drills_down_to_the_works(app):
     assert works["doi"].iloc[0] == "https://doi.org/10.5555/ties-test.2"
 
 
+def test_overview_counts_china_co_publication_shares_only_when_asked(app):
+    at = app("overview")
+    assert len(at.dataframe) == 1  # only the works behind a figure
+    assert any("Switch on *Shares" in c.value for c in at.caption)
+    at.toggle(key="ov_shares").set_value(True).run()
+    assert not at.exception
+    shares = at.dataframe[0].value.set_index("institution")
+    delft = shares.loc["Delft University of Technology"]
+    assert delft["works with a tie"] >= 1 and delft["China co-publications"] >= delft["works with a tie"]
+    assert 0 < delft["share"] <= 1
+
+
 def test_explorer_draws_the_delft_to_nudt_subgraph_from_the_url_and_ranks_the_paths(app):
     at = app("explorer", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc")
     graph = at.get("iframe")[0].proto.srcdoc

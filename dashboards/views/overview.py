@@ -16,6 +16,10 @@ first, last = data.year_range()
 cols = st.columns([2, 3])
 target = cols[0].selectbox("Targets", list(TARGETS), format_func=TARGETS.get, key="ov_target")
 since, until = cols[1].slider("Years", first, last, (first, last), key="ov_years")
+shares = st.toggle("Shares of all China co-publications (slower on a large corpus)", key="ov_shares",
+                   help="Adds, for each unit, how many works it co-published with Chinese institutions and "
+                        "which share of those has a tie. Counting every Dutch-Chinese co-publication takes "
+                        "seconds on a large corpus, so it runs only when asked.")
 filters = {"country": "NL", "target": target, "since": since, "until": until}
 evidence = data.exposure_evidence(filters)
 if evidence.empty:
@@ -27,14 +31,16 @@ m[0].metric("Works with a tie", evidence["work_id"].nunique())
 m[1].metric("Dutch institutions", evidence["institution_id"].nunique())
 m[2].metric("Dutch authors", evidence["source_author_id"].nunique())
 m[3].metric("Watchlist entities", evidence["entity_id"].nunique())
-st.caption("Counts are publication-based ties (co-authorship and dual affiliation); share = works with a tie / "
-           "all co-publications of the unit with Chinese institutions.")
+st.caption("Counts are publication-based ties (co-authorship and dual affiliation). " + (
+    "Share = works with a tie / all co-publications of the unit with Chinese institutions (in the tooltips)."
+    if shares else "Switch on *Shares of all China co-publications* to add each unit's share (in the tooltips)."))
+extra = ["china_works", "share"] if shares else []
 
 
 def bar(by: str, title: str) -> str | None:
     """A bar chart of exposure by `by`; returns the unit clicked, if any."""
     try:
-        table = data.exposure(by, filters)
+        table = data.exposure(by, filters, shares)
     except Exception as exc:  # noqa: BLE001 - one failing dimension must not hide the page
         st.info(f"{title}: not available ({exc})")
         return None
@@ -44,7 +50,7 @@ def bar(by: str, title: str) -> str | None:
     pick = alt.selection_point(fields=["unit"], name="pick")
     chart = alt.Chart(table.drop(columns=["trend"]).head(20)).mark_bar().encode(
         x=alt.X("works:Q", title="works with a tie"), y=alt.Y("unit:N", sort="-x", title=None),
-        tooltip=["unit", "works", "authors", "entities", "china_works", "share"],
+        tooltip=["unit", "works", "authors", "entities", *extra],
         opacity=alt.condition(pick, alt.value(1), alt.value(0.5))).add_params(pick).properties(title=title)
     state = st.altair_chart(chart, on_select="rerun", key=f"chart_{by}", width="stretch")
     picked = (state or {}).get("selection", {}).get("pick") or []
@@ -57,11 +63,18 @@ with cols[0]:
 with cols[1]:
     clicked_tech = bar("technology", "By sensitive technology area")
 
-years = data.exposure("year", filters)
+years = data.exposure("year", filters, shares)
 if not years.empty:
     st.altair_chart(alt.Chart(years.drop(columns=["trend"])).mark_line(point=True).encode(
         x=alt.X("unit:O", title="year"), y=alt.Y("works:Q", title="works with a tie"),
-        tooltip=["unit", "works", "china_works", "share"]).properties(title="By year"), width="stretch")
+        tooltip=["unit", "works", *extra]).properties(title="By year"), width="stretch")
+
+if shares:
+    by_inst = data.exposure("institution", filters, True)
+    st.markdown("**Share of each Dutch institution's China co-publications that has a tie**")
+    st.dataframe(by_inst[["unit", "works", "china_works", "share"]].rename(columns={
+        "unit": "institution", "works": "works with a tie", "china_works": "China co-publications"}),
+        hide_index=True, width="stretch", key="ov_share_table")
 
 heat = units_of(evidence, "institution", evidence=True).drop_duplicates(["unit", "year", "work_id"])
 heat = heat.groupby(["unit", "year"]).size().reset_index(name="works")
