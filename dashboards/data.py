@@ -14,13 +14,13 @@ import streamlit as st
 
 from graph.store import open_store
 from graph.tables import read_meta
-from queries.evidence import KINDS, TieQuery
-from queries.export import Bundle, gather
+from queries.evidence import KINDS, TieQuery, find_evidence
+from queries.export import Bundle, bundle_from_rows, work_ids
 from ties.config import Config, load_config
 from ties.errors import TiesError
 
 NOTE = "Co-authorship is evidence of collaboration, not of wrongdoing."
-_LOCK = threading.Lock()  # one embedded connection shared by every session thread
+_LOCK = threading.RLock()  # one embedded connection shared by every session thread (re-entered by _bundle)
 
 
 def config() -> Config:
@@ -75,10 +75,43 @@ def frame(name: str, params: dict | None = None) -> pd.DataFrame:
     return pd.DataFrame(run(name, params))
 
 
+def kind_groups(query: TieQuery) -> list[tuple[str, ...]]:
+    """The kinds of `query` in two searches: the pattern matches, then the indirect search.
+
+    Separate so each is cached on its own: switching indirect ties on reuses the pattern
+    matches, and changing only *Min works* reuses both (it acts when ranking).
+    """
+    fast = tuple(k for k in query.kinds if k != "indirect")
+    slow = ("indirect",) if "indirect" in query.kinds and query.max_hops >= 2 else ()
+    return [group for group in (fast, slow) if group]
+
+
+def assemble(store, query: TieQuery, meta: dict, evidence) -> Bundle:
+    """The same bundle as ``queries.export.gather``, from evidence rows fetched per kind group.
+
+    ``evidence(kinds)`` returns the evidence rows of those kinds for `query` (the dashboard
+    passes a cached search); rows keep ``find_evidence``'s order, so the ranking is the same.
+    """
+    rows = [row for group in kind_groups(query) for row in evidence(group)]
+    found = bundle_from_rows(rows, query.filters(), query.k, query.min_works, meta)
+    ids = sorted(work_ids(found.paths))
+    found.works = {w["id"]: w for w in store.run("works", {"ids": ids})} if ids else {}
+    found.entities = {e["id"]: e for e in store.run("entities", {"category": ""})}
+    return found
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _evidence(filters: dict, kinds: tuple[str, ...], version: str, home: str) -> list[dict]:
+    with _LOCK:
+        return find_evidence(store(), TieQuery(**{**filters, "kinds": kinds}))
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def _bundle(filters: dict, version: str, home: str) -> Bundle:
+    query = TieQuery(**filters)
+    search = {k: v for k, v in query.filters().items() if k not in ("kinds", "min_works")}
     with _LOCK:
-        return gather(store(), TieQuery(**filters), meta())
+        return assemble(store(), query, meta(), lambda kinds: _evidence(search, kinds, version, home))
 
 
 def bundle(filters: dict) -> Bundle:

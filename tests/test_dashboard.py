@@ -189,6 +189,23 @@ def test_short_tables_have_no_page_picker():
     assert len(at.dataframe[0].value) == 3 and not at.number_input
 
 
+@pytest.mark.parametrize("target", ["cmc", "all"])
+def test_the_dashboard_bundle_searched_per_kind_group_equals_the_export_commands_bundle(known_local, known_home,
+                                                                                      target):
+    from dashboards.data import assemble
+    from graph.tables import read_meta
+    from queries.evidence import TieQuery, find_evidence
+    from queries.export import gather
+
+    query = TieQuery(institution=inst("UVA"), target=target, min_works=1)
+    meta = read_meta(known_home.tables_dir)
+    ours = assemble(known_local, query, meta,
+                    lambda kinds: find_evidence(known_local, TieQuery(**{**query.filters(), "kinds": kinds})))
+    theirs = gather(known_local, query, meta)
+    assert ours.paths == theirs.paths and ours.summary == theirs.summary
+    assert ours.works == theirs.works and ours.entities == theirs.entities
+
+
 def test_large_selections_are_capped_whole_paths_first():
     def path(i: int) -> dict:
         return {"nodes": [{"id": "src"}, {"id": f"a{i}"}, {"id": f"w{i}"}, {"id": "nudt"}],
