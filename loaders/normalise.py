@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 WORK_PREFIX = "https://openalex.org/W"
@@ -50,7 +51,11 @@ class Resolver(Protocol):
 
 @dataclass
 class WorkRows:
-    """Rows for each table, produced from one work."""
+    """Rows for each table, produced from one work.
+
+    Institution rows and their lineage edges are shared between the works that name the
+    same institution (see :func:`_institution`): treat rows as read-only.
+    """
 
     works: list[dict] = field(default_factory=list)
     authors: list[dict] = field(default_factory=list)
@@ -67,11 +72,13 @@ class WorkRows:
 
 
 def _text(value: object) -> str:
+    if value.__class__ is str and value.isprintable():  # the common case, checked in C
+        return value.strip()
     if value is None:
         return ""
     if not isinstance(value, str):
         return str(value)
-    if value.isprintable():  # the common case, checked in C
+    if value.isprintable():
         return value.strip()
     # control characters break CSV/Markdown exports and terminals; keep tabs/newlines as spaces
     return "".join(ch if ch.isprintable() else " " for ch in value).strip()
@@ -133,29 +140,87 @@ def _institution_row(inst: dict, where: str) -> dict:
     }
 
 
-def _pairings(authorship: dict, known: dict[str, dict], where: str) -> list[tuple[str, list[str]]]:
+#: institution object (as its raw field values) -> (row, child_of rows); see _institution
+_INSTITUTIONS: dict[tuple, tuple[dict, list[dict]]] = {}
+_INSTITUTIONS_MAX = 100_000
+
+
+def _institution(inst: dict, index: int, number: int) -> tuple[dict, list[dict]] | None:
+    """The row and lineage edges for one authorship institution, None without a usable id.
+
+    Why cached: the same few thousand institutions recur on hundreds of thousands of
+    authorships, each time with the same fields; building their rows was a fifth of the
+    normalising time. The key holds the raw values, so a record that describes an
+    institution differently gets its own rows; only plain strings are cached (bad data
+    takes the uncached path and fails there with the field named).
+    """
+    lineage = inst.get("lineage")
+    key = (inst.get("id"), inst.get("ror"), inst.get("display_name"), inst.get("country_code"), inst.get("type"),
+           tuple(lineage) if lineage.__class__ is list else lineage)
+    try:
+        found = _INSTITUTIONS.get(key)
+    except TypeError:  # an unhashable value where a string belongs
+        key, found = None, None
+    if found is not None:
+        return found
+    if not isinstance(inst.get("id"), str) or not _text(inst["id"]):
+        return None
+    row = _institution_row(inst, f"authorships[{index}].institutions[{number}]")
+    found = (row, [{"from": row["id"], "to": ancestor, "source": "openalex lineage"}
+                   for ancestor in row["lineage"] if ancestor != row["id"]])
+    if key is not None and all(v is None or v.__class__ is str for v in key[:5]) and (
+            key[5] is None or all(v.__class__ is str for v in key[5])):
+        if len(_INSTITUTIONS) >= _INSTITUTIONS_MAX:
+            _INSTITUTIONS.clear()
+        _INSTITUTIONS[key] = found
+    return found
+
+
+#: (department id, name, institution id) -> (department row, part_of row), shared like _INSTITUTIONS
+_DEPARTMENTS: dict[tuple[str, str, str], tuple[dict, dict]] = {}
+
+
+def _department_rows(department: tuple[str, str], inst_id: str) -> tuple[dict, dict]:
+    key = (*department, inst_id)
+    found = _DEPARTMENTS.get(key)
+    if found is None:
+        dept_id, dept_name = department
+        found = ({"id": dept_id, "name": dept_name, "institution_id": inst_id},
+                 {"from": dept_id, "to": inst_id, "source": "raw affiliation string"})
+        if len(_DEPARTMENTS) >= _INSTITUTIONS_MAX:
+            _DEPARTMENTS.clear()
+        _DEPARTMENTS[key] = found
+    return found
+
+
+def _pairings(authorship: dict, known: dict[str, dict], index: int) -> list[tuple[str, list[str]]]:
     """(raw string, institution ids) pairs for one authorship.
 
     Uses OpenAlex's own `affiliations[]` pairing where present; older records only have
     `raw_affiliation_strings` and `institutions`: one string pairs with every institution,
     several strings are kept whole, joined, so no institution loses its evidence.
     """
-    affiliations = _list(authorship.get("affiliations"), f"{where}.affiliations")
-    pairs: list[tuple[str, list[str]]] = []
+    affiliations = authorship.get("affiliations")
+    if affiliations.__class__ is not list:
+        affiliations = _list(affiliations, f"authorships[{index}].affiliations")
     if affiliations:
+        pairs: list[tuple[str, list[str]]] = []
+        paired: set[str] = set()
         for number, aff in enumerate(affiliations):
             if not isinstance(aff, dict):
                 continue
-            field = f"{where}.affiliations[{number}].institution_ids"
-            ids = [t for i in _list(aff.get("institution_ids"), field) if isinstance(i, str) and (t := _text(i))]
+            ids = aff.get("institution_ids")
+            if ids.__class__ is not list:
+                ids = _list(ids, f"authorships[{index}].affiliations[{number}].institution_ids")
+            ids = [t for i in ids if isinstance(i, str) and (t := _text(i))]
+            paired.update(ids)
             pairs.append((_text(aff.get("raw_affiliation_string")), ids))
-        paired = {i for _, ids in pairs for i in ids}
-        missing = [i for i in known if i not in paired]
-        if missing:
+        if len(paired) < len(known) or not paired.issuperset(known):
+            missing = [i for i in known if i not in paired]
             pairs.append((" | ".join(r for r, _ in pairs if r), missing))
         return pairs
-    raws = [_text(r) for r in _list(authorship.get("raw_affiliation_strings"), f"{where}.raw_affiliation_strings")
-            if _text(r)]
+    raws = [t for r in _list(authorship.get("raw_affiliation_strings"),
+                             f"authorships[{index}].raw_affiliation_strings") if (t := _text(r))]
     if len(raws) == 1 or not known:
         if known:
             return [(raws[0], list(known))]
@@ -208,9 +273,12 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
 def _authorship_rows(
     rows: WorkRows, authorship: dict, index: int, wid: str, year: int | None, resolver: Resolver | None
 ) -> None:
-    author = authorship.get("author") if isinstance(authorship.get("author"), dict) else {}
-    aid = author.get("id") if isinstance(author.get("id"), str) and author.get("id") else None
-    name = _name(author) or _text(authorship.get("raw_author_name"))
+    author = authorship.get("author")
+    if not isinstance(author, dict):
+        author = {}
+    aid = author.get("id")
+    aid = aid if isinstance(aid, str) and aid else None
+    name = _text(author.get("display_name")) or _text(authorship.get("raw_author_name"))
     if aid is None:
         # deleted or unresolved author: keep the authorship's evidence under a stable local id
         aid = f"ties:author:{wid.rsplit('/', 1)[-1]}:{index}"
@@ -227,19 +295,22 @@ def _authorship_rows(
         "corresponding": bool(authorship.get("is_corresponding", False)),
         "work_id": wid,
     })
-    where = f"authorships[{index}]"
     known: dict[str, dict] = {}
-    for number, inst in enumerate(_list(authorship.get("institutions"), f"{where}.institutions")):
-        if isinstance(inst, dict) and isinstance(inst.get("id"), str) and _text(inst["id"]):
-            row = _institution_row(inst, f"{where}.institutions[{number}]")
-            known[row["id"]] = row
-            rows.institutions.append(row)
-            for ancestor in row["lineage"]:
-                if ancestor != row["id"]:
-                    rows.child_of.append({"from": row["id"], "to": ancestor, "source": "openalex lineage"})
-    for raw, ids in _pairings(authorship, known, where):
+    institutions = authorship.get("institutions")
+    if institutions.__class__ is not list:
+        institutions = _list(institutions, f"authorships[{index}].institutions")
+    for number, inst in enumerate(institutions):
+        if isinstance(inst, dict):
+            found = _institution(inst, index, number)
+            if found is not None:
+                row, lineage_edges = found
+                known[row["id"]] = row
+                rows.institutions.append(row)
+                rows.child_of.extend(lineage_edges)
+    for raw, ids in _pairings(authorship, known, index):
         matched_by = "openalex"
-        targets = [(i, known.get(i, {}).get("name", ""), known.get(i, {}).get("country", "")) for i in ids]
+        targets = [(i, row["name"], row["country"]) if (row := known.get(i)) is not None else (i, "", "")
+                   for i in ids]
         if not targets and raw and resolver is not None:
             found = resolver.resolve_text(raw)
             if found is not None:
@@ -261,10 +332,10 @@ def _authorship_rows(
             }
             rows.affiliated_with.append(edge)
             if department:
-                dept_id, dept_name = department
-                rows.departments.append({"id": dept_id, "name": dept_name, "institution_id": inst_id})
-                rows.part_of.append({"from": dept_id, "to": inst_id, "source": "raw affiliation string"})
-                rows.affiliated_with_department.append({**edge, "to": dept_id})
+                department_row, part_of_row = _department_rows(department, inst_id)
+                rows.departments.append(department_row)
+                rows.part_of.append(part_of_row)
+                rows.affiliated_with_department.append({**edge, "to": department[0]})
 
 
 def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[str] = ()) -> bool:
@@ -273,24 +344,33 @@ def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[s
     With neither given, every work is kept. Malformed parts are passed over here (the
     record is kept for :func:`normalise_work` to reject with the field named).
     """
-    countries = {c.upper() for c in countries}
+    countries = _codes(countries) if countries.__class__ is tuple else frozenset(c.upper() for c in countries)
     wanted = set(institutions)
     if not countries and not wanted:
         return True
     authorships = work.get("authorships") if isinstance(work, dict) else None
     if authorships is not None and not isinstance(authorships, list):
         return True
-    for authorship in authorships or []:
+    for authorship in authorships or ():
         insts = authorship.get("institutions") if isinstance(authorship, dict) else None
         if insts is not None and not isinstance(insts, list):
             return True
-        for inst in insts or []:
+        for inst in insts or ():
             if not isinstance(inst, dict):
                 continue
-            if countries and str(inst.get("country_code") or "").upper() in countries:
-                return True
-            lineage = inst.get("lineage") if isinstance(inst.get("lineage"), list) else []
-            own = inst.get("id") if isinstance(inst.get("id"), str) else ""
-            if wanted and (own in wanted or wanted.intersection(x for x in lineage if isinstance(x, str))):
-                return True
+            if countries:
+                code = inst.get("country_code")
+                if (code.upper() if code.__class__ is str else str(code or "").upper()) in countries:
+                    return True
+            if wanted:
+                lineage = inst.get("lineage") if isinstance(inst.get("lineage"), list) else []
+                own = inst.get("id") if isinstance(inst.get("id"), str) else ""
+                if own in wanted or wanted.intersection(x for x in lineage if isinstance(x, str)):
+                    return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _codes(countries: tuple[str, ...]) -> frozenset[str]:
+    """Upper-case country codes, computed once per filter rather than once per work."""
+    return frozenset(c.upper() for c in countries)

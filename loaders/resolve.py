@@ -37,7 +37,9 @@ class ProjectResolver:
         self.dutch = dutch or load_dutch_institutions()
         self.matcher = Matcher(self.watchlist, self.dutch)
         self.resolve_text = lru_cache(maxsize=200_000)(self._resolve_text)
-        self._department = lru_cache(maxsize=200_000)(self._parse_department)
+        #: the whole answer is cached, id included: building the id normalises the name
+        #: again (Unicode folding per character), and the same few strings recur
+        self.department = lru_cache(maxsize=200_000)(self._department)  # type: ignore[method-assign]
 
     def _resolve_text(self, raw: str) -> ResolvedInstitution | None:
         match = self.matcher.match_text(raw)
@@ -55,11 +57,12 @@ class ProjectResolver:
             return ResolvedInstitution(dutch.id, dutch.name, "NL", dutch.ror, "dutch_name")
         return None
 
-    def _parse_department(self, raw: str, institution_name: str) -> str | None:
-        return parse_department(raw, institution_name or None)
-
     def department(self, raw: str, institution_id: str, institution_name: str) -> tuple[str, str] | None:
-        name = self._department(raw, institution_name)
+        """(department id, name) parsed from a raw string, else None (cached per instance)."""
+        return self._department(raw, institution_id, institution_name)
+
+    def _department(self, raw: str, institution_id: str, institution_name: str) -> tuple[str, str] | None:
+        name = parse_department(raw, institution_name or None)
         if not name:
             return None
         return department_id(institution_id, name), name
