@@ -13,6 +13,7 @@ MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
   AND ($entity = '' OR $entity IN e.chain_ids)
 MATCH (x)-[a1:AFFILIATED_WITH]->(ni:Institution)
+//@neo4j USING JOIN ON x
 WHERE a1.work_id <> a2.work_id AND ni.id <> ci.id
   AND ($country = '' OR ni.country = $country)
   AND ($institution = '' OR ni.id = $institution)

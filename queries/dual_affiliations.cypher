@@ -1,5 +1,7 @@
 // Dual affiliation on one work: the same author lists a Dutch (source) institution and a
-// watchlist-matched institution on the same work. Written from the watchlist side (small).
+// watchlist-matched institution on the same work. Written from the watchlist side (small);
+// the author's other affiliation is found by the work id (an index seek in Neo4j), not by
+// expanding every affiliation of a prolific author.
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -11,12 +13,15 @@
 MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
   AND ($entity = '' OR $entity IN e.chain_ids)
-MATCH (x)-[a1:AFFILIATED_WITH]->(ni:Institution)
-WHERE a1.work_id = a2.work_id AND ni.id <> ci.id
+MATCH (x1:Author)-[a1:AFFILIATED_WITH]->(ni:Institution)
+//@neo4j USING INDEX a1:AFFILIATED_WITH(work_id)
+WHERE a1.work_id = a2.work_id AND x1.id = x.id AND ni.id <> ci.id
   AND ($country = '' OR ni.country = $country)
   AND ($institution = '' OR ni.id = $institution)
   AND ($department = '' OR a1.department_id = $department)
-MATCH (w:Work) WHERE w.id = a1.work_id
+MATCH (w:Work)
+//@neo4j USING INDEX w:Work(id)
+WHERE w.id = a1.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
 RETURN 'dual_affiliation' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,

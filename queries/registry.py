@@ -6,6 +6,10 @@ A query file starts with comment lines that declare it::
     // param country: string = "NL"
     // param since: int = 0
 
+A line starting ``//@neo4j `` (or ``//@ladybug ``) is part of the query on that engine only
+and a comment on the other: planner hints such as ``USING INDEX``, which one engine needs
+and the other's grammar lacks, without a second copy of the query to keep in step.
+
 Declared parameters get their defaults; an undeclared parameter is an error. `null`
 parameters are avoided on purpose: LadybugDB types a null parameter as BOOL, so optional
 filters use an empty string or 0 as "no filter" in both dialects.
@@ -56,6 +60,20 @@ def _parse_default(kind: str, raw: str, where: str) -> Any:
         raise ConfigError(f"{where}: default {raw!r} is not an int") from exc
 
 
+def _engine_lines(text: str, engine: str) -> str:
+    """Uncomment the ``//@<engine> `` lines meant for `engine`; others stay comments.
+
+    >>> text = "MATCH (w:Work)\n//@neo4j USING INDEX w:Work(id)\nWHERE w.id = $id"
+    >>> _engine_lines(text, "neo4j").splitlines()[1]
+    'USING INDEX w:Work(id)'
+    >>> _engine_lines(text, "ladybug").splitlines()[1]
+    '//@neo4j USING INDEX w:Work(id)'
+    """
+    marker = f"//@{engine} "
+    return "\n".join(line.replace(marker, "", 1) if line.lstrip().startswith(marker) else line
+                     for line in text.splitlines()) + "\n"
+
+
 @cache
 def load_query(name: str, engine: str) -> Query:
     """The query `name` for `engine`, preferring `NAME.<engine>.cypher` over `NAME.cypher`."""
@@ -68,7 +86,7 @@ def load_query(name: str, engine: str) -> Query:
             break
     else:
         raise ConfigError(f"no query named {name!r} in {QUERY_DIR} (have: {query_names()})")
-    text = path.read_text(encoding="utf-8")
+    text = _engine_lines(path.read_text(encoding="utf-8"), engine)
     description, params = [], {}
     for line in text.splitlines():
         if not line.startswith("//"):
