@@ -61,7 +61,7 @@ def _parse_default(kind: str, raw: str, where: str) -> Any:
 
 
 def _engine_lines(text: str, engine: str) -> str:
-    """Uncomment the ``//@<engine> `` lines meant for `engine`; others stay comments.
+    r"""Uncomment the ``//@<engine> `` lines meant for `engine`; others stay comments.
 
     >>> text = "MATCH (w:Work)\n//@neo4j USING INDEX w:Work(id)\nWHERE w.id = $id"
     >>> _engine_lines(text, "neo4j").splitlines()[1]
