@@ -12,6 +12,7 @@ import streamlit as st
 from queries.export import LEGEND, STYLE, network_html, subgraph_from_paths
 
 MAX_NODES = 300
+MAX_PATHS = 100  #: default number of ranked paths drawn; the analyst can ask for more (up to the node cap)
 
 
 def capped_paths(paths: list[dict], works: dict, max_nodes: int = MAX_NODES) -> tuple[list[dict], nx.MultiDiGraph]:
@@ -38,13 +39,17 @@ def legend() -> None:
                          for text, key in LEGEND), unsafe_allow_html=True)
 
 
-def show_network(paths: list[dict], works: dict, height: int = 620, max_nodes: int = MAX_NODES) -> nx.MultiDiGraph:
-    """Draw the subgraph of `paths` (capped) and say what was left out."""
-    kept, G = capped_paths(paths, works, max_nodes)
+def show_network(paths: list[dict], works: dict, height: int = 620, max_nodes: int = MAX_NODES,
+                 max_paths: int | None = None) -> nx.MultiDiGraph:
+    """Draw the subgraph of the strongest `max_paths` paths (capped at `max_nodes` nodes) and
+    say what was left out."""
+    kept, G = capped_paths(paths[:max_paths] if max_paths else paths, works, max_nodes)
     if len(kept) < len(paths):
+        why = (f"at most {max_paths} paths asked for" if max_paths and len(kept) == max_paths < len(paths)
+               else f"cap {max_nodes} nodes")
         st.warning(f"Large selection: the graph shows the {len(kept)} strongest of {len(paths)} paths "
-                   f"({G.number_of_nodes()} nodes, cap {max_nodes}); {len(paths) - len(kept)} paths are left out "
-                   "of the drawing but listed in the table and included in every export.")
+                   f"({G.number_of_nodes()} nodes; {why}); {len(paths) - len(kept)} paths are hidden "
+                   "from the drawing but listed in the table and included in every export.")
     if G.number_of_nodes() == 0:
         st.info("No paths to draw for this selection.")
         return G

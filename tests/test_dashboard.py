@@ -206,6 +206,29 @@ def test_the_dashboard_bundle_searched_per_kind_group_equals_the_export_commands
     assert ours.works == theirs.works and ours.entities == theirs.entities
 
 
+def test_the_network_draws_the_strongest_paths_asked_for_and_says_how_many_are_hidden():
+    def page(max_paths: int) -> None:
+        from dashboards.network import show_network
+
+        paths = [{"nodes": [{"id": "src", "label": "Institution", "name": "Src"},
+                            {"id": f"a{i}", "label": "Author", "name": f"Coauthor{i:03d}"},
+                            {"id": "nudt", "label": "Institution", "name": "NUDT"}],
+                  "edges": [{"type": "AFFILIATED_WITH", "source": f"a{i}", "target": "src"},
+                            {"type": "AFFILIATED_WITH", "source": f"a{i}", "target": "nudt"}],
+                  "kind": "direct", "rank": i + 1, "source": {"institution_id": "src"},
+                  "target": {"institution_id": "nudt"}} for i in range(30)]
+        show_network(paths, {}, max_paths=max_paths)
+
+    at = AppTest.from_function(page, args=(10,)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    warning = at.warning[0].value
+    assert "the 10 strongest of 30 paths" in warning and "20 paths are hidden" in warning
+    graph = at.get("iframe")[0].proto.srcdoc
+    assert "Coauthor009" in graph and "Coauthor010" not in graph
+    at = AppTest.from_function(page, args=(30,)).run()
+    assert not at.warning
+
+
 def test_large_selections_are_capped_whole_paths_first():
     def path(i: int) -> dict:
         return {"nodes": [{"id": "src"}, {"id": f"a{i}"}, {"id": f"w{i}"}, {"id": "nudt"}],

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.network import show_network
+from dashboards.network import MAX_NODES, MAX_PATHS, show_network
 from dashboards.selection import indirect_note, tie_selection
 from dashboards.tables import paged_dataframe
 
@@ -47,7 +47,12 @@ if not paths:
     st.stop()
 
 st.subheader("Network")
-show_network(paths, bundle.works)
+drawn = MAX_PATHS
+if len(paths) > MAX_PATHS:
+    drawn = st.number_input("Paths in the drawing (strongest first)", 1, len(paths), MAX_PATHS, step=50,
+                            key="ex_drawn", help=f"More paths make a denser drawing; it never exceeds {MAX_NODES} "
+                                                 "nodes. The tables and exports always hold every path.")
+show_network(paths, bundle.works, max_paths=int(drawn))
 
 st.subheader("Ranked paths")
 table = path_table(paths)
