@@ -14,9 +14,11 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graph.schema import Schema, load_schema
@@ -38,9 +40,16 @@ def arrow_schema(table: str, schema: Schema | None = None) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[kind]) for name, kind in schema.columns(table).items()])
 
 
-def to_arrow(table: str, rows: pd.DataFrame | Iterable[Mapping], schema: Schema | None = None) -> pa.Table:
-    """Rows (dicts or a DataFrame) as a typed Arrow table; missing columns become null."""
+def to_arrow(
+    table: str, rows: pa.Table | pd.DataFrame | Iterable[Mapping], schema: Schema | None = None
+) -> pa.Table:
+    """Rows (an Arrow table, dicts or a DataFrame) as a typed Arrow table; missing columns become null."""
     target = arrow_schema(table, schema)
+    if isinstance(rows, pa.Table):
+        return pa.table({
+            f.name: rows[f.name].cast(f.type) if f.name in rows.column_names else pa.nulls(rows.num_rows, f.type)
+            for f in target
+        }, schema=target)
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     columns = {}
     for field in target:
@@ -73,6 +82,49 @@ def read_tables(directory: Path, schema: Schema | None = None) -> dict[str, pd.D
         path = directory / f"{name}.parquet"
         frames[name] = pq.read_table(path).to_pandas() if path.is_file() else empty_frame(name)
     return frames
+
+
+def read_arrow_tables(directory: Path, schema: Schema | None = None) -> dict[str, pa.Table]:
+    """Every table of the schema as an Arrow table, typed by the schema (empty where no file exists yet).
+
+    Why Arrow and not pandas: a million-work set holds tens of millions of strings, which
+    as Python objects in object columns cost several times their size.
+    """
+    schema = schema or load_schema()
+    names = list(schema.node_tables()) + list(schema.edge_tables())
+    tables: dict[str, pa.Table] = {}
+    for name in names:
+        path = directory / f"{name}.parquet"
+        target = arrow_schema(name, schema)
+        tables[name] = to_arrow(name, pq.read_table(path), schema) if path.is_file() else target.empty_table()
+    return tables
+
+
+def last_per_key(table: pa.Table, key: list[str]) -> pa.Table:
+    """The last row of each key, in their original order (pandas' ``drop_duplicates(keep="last")``)."""
+    if table.num_rows == 0:
+        return table
+    order = pa.array(np.arange(table.num_rows, dtype=np.int64))
+    groups = table.select(key).append_column("_row", order).group_by(key, use_threads=False)
+    last = groups.aggregate([("_row", "max")])["_row_max"]
+    if len(last) == table.num_rows:
+        return table
+    return table.take(np.sort(last.to_numpy()))
+
+
+def merge_arrow(table: str, old: pa.Table, new: pa.Table, schema: Schema | None = None) -> pa.Table:
+    """:func:`merge_frames` for Arrow tables typed by the schema: the same rows, in the same order."""
+    schema = schema or load_schema()
+    key = list(schema.key(table))
+    if new.num_rows == 0:
+        return old
+    merged = new if old.num_rows == 0 else pa.concat_tables([old, new])
+    for column in key:
+        if pa.types.is_string(merged.schema.field(column).type) and merged[column].null_count:
+            merged = merged.set_column(merged.schema.get_field_index(column), column,
+                                       pc.fill_null(merged[column], ""))
+    merged = last_per_key(merged, key)
+    return merged.take(pc.sort_indices(merged, sort_keys=[(k, "ascending") for k in key]))
 
 
 def read_meta(directory: Path) -> dict:
@@ -151,15 +203,18 @@ def publish_generation(link: Path, write: callable) -> Path:
 
 
 def write_tables(
-    directory: Path, frames: Mapping[str, pd.DataFrame], meta: dict, schema: Schema | None = None
+    directory: Path, frames: Mapping[str, pd.DataFrame | pa.Table], meta: dict, schema: Schema | None = None
 ) -> Path:
-    """Atomically replace the table set at `directory` (a symlink to a generation)."""
+    """Atomically replace the table set at `directory` (a symlink to a generation).
+
+    Each table may be a DataFrame or an Arrow table; both are typed by the schema.
+    """
     schema = schema or load_schema()
 
     def write(folder: Path) -> None:
         for name, frame in frames.items():
             pq.write_table(to_arrow(name, frame, schema), folder / f"{name}.parquet")
-        counts = {name: int(len(frame)) for name, frame in frames.items()}
+        counts = {name: int(len(frame)) for name, frame in frames.items()}  # rows, for frames and Arrow tables
         (folder / META_FILE).write_bytes(
             orjson.dumps({**meta, "counts": counts}, option=orjson.OPT_INDENT_2)
         )
