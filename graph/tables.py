@@ -100,12 +100,41 @@ def read_arrow_tables(directory: Path, schema: Schema | None = None) -> dict[str
     return tables
 
 
+def dictionary_schema(target: pa.Schema) -> pa.Schema:
+    """`target` with every string column dictionary-encoded.
+
+    Why: in memory, an edge table repeats the same work ids, institution ids and raw
+    affiliation strings on many rows; as dictionaries they are stored once per chunk.
+    :func:`to_arrow` decodes them again, so the files keep the schema's plain strings.
+    """
+    return pa.schema([
+        pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if pa.types.is_string(f.type) else f
+        for f in target
+    ])
+
+
+def comparable_keys(table: pa.Table, key: list[str]) -> pa.Table:
+    """The key columns, in a form Arrow can group and sort: a dictionary column becomes
+    the rank of its string among all values (one shared dictionary first), which groups
+    and orders exactly as the strings do."""
+    keys = table.select(key).unify_dictionaries().combine_chunks()
+    columns = {}
+    for name in key:
+        column = keys[name]
+        if pa.types.is_dictionary(column.type):
+            chunk = column.chunk(0)
+            rank = pc.rank(chunk.dictionary, sort_keys="ascending", tiebreaker="dense")
+            column = pc.take(rank, chunk.indices)
+        columns[name] = column
+    return pa.table(columns)
+
+
 def last_per_key(table: pa.Table, key: list[str]) -> pa.Table:
     """The last row of each key, in their original order (pandas' ``drop_duplicates(keep="last")``)."""
     if table.num_rows == 0:
         return table
     order = pa.array(np.arange(table.num_rows, dtype=np.int64))
-    groups = table.select(key).append_column("_row", order).group_by(key, use_threads=False)
+    groups = comparable_keys(table, key).append_column("_row", order).group_by(key, use_threads=False)
     last = groups.aggregate([("_row", "max")])["_row_max"]
     if len(last) == table.num_rows:
         return table
@@ -113,18 +142,25 @@ def last_per_key(table: pa.Table, key: list[str]) -> pa.Table:
 
 
 def merge_arrow(table: str, old: pa.Table, new: pa.Table, schema: Schema | None = None) -> pa.Table:
-    """:func:`merge_frames` for Arrow tables typed by the schema: the same rows, in the same order."""
+    """:func:`merge_frames` for Arrow tables: the same rows, in the same order.
+
+    `old` is typed by the schema; `new` may hold dictionary-encoded strings
+    (:func:`dictionary_schema`), and so may the result.
+    """
     schema = schema or load_schema()
     key = list(schema.key(table))
     if new.num_rows == 0:
         return old
-    merged = new if old.num_rows == 0 else pa.concat_tables([old, new])
+    merged = new if old.num_rows == 0 else pa.concat_tables([old.cast(new.schema), new])
     for column in key:
-        if pa.types.is_string(merged.schema.field(column).type) and merged[column].null_count:
-            merged = merged.set_column(merged.schema.get_field_index(column), column,
-                                       pc.fill_null(merged[column], ""))
+        values = merged[column]
+        if values.null_count and (pa.types.is_string(values.type) or pa.types.is_dictionary(values.type)):
+            filled = pc.fill_null(values.cast(pa.string()), "")
+            merged = merged.set_column(merged.schema.get_field_index(column), column, filled.cast(values.type))
     merged = last_per_key(merged, key)
-    return merged.take(pc.sort_indices(merged, sort_keys=[(k, "ascending") for k in key]))
+    if merged.num_rows == 0:
+        return merged
+    return merged.take(pc.sort_indices(comparable_keys(merged, key), sort_keys=[(k, "ascending") for k in key]))
 
 
 def read_meta(directory: Path) -> dict:

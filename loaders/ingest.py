@@ -26,6 +26,8 @@ from tqdm import tqdm
 from graph.schema import load_schema
 from graph.tables import (
     arrow_schema,
+    comparable_keys,
+    dictionary_schema,
     last_per_key,
     merge_arrow,
     merge_frames,
@@ -102,7 +104,11 @@ class _Accumulator:
     """
 
     def __init__(self, tables: Iterable[str], schema) -> None:
-        self.targets = {t: arrow_schema(t, schema) for t in tables}
+        self.targets = {
+            t: arrow_schema(t, schema) if t in FACT_TABLES or t in schema.node_tables()
+            else dictionary_schema(arrow_schema(t, schema))  # evidence: few distinct strings, many rows
+            for t in tables
+        }
         self.rows: dict[str, list[dict]] = {t: [] for t in self.targets}
         self.seqs: dict[str, list[int]] = {t: [] for t in self.targets}
         self.chunks: dict[str, list[pa.Table]] = {t: [] for t in self.targets}
@@ -191,9 +197,12 @@ def check_manifest(expected: dict[str, int], read: dict[str, int], rejections: l
 
 
 def _ids(frame: pd.DataFrame | pa.Table, column: str) -> pa.Array:
-    """The distinct non-null values of one column, as Arrow (either kind of frame)."""
-    values = frame[column] if isinstance(frame, pa.Table) else pa.array(frame[column].tolist(), from_pandas=True)
-    return pc.unique(values).drop_null()
+    """The distinct non-null strings of one column, as Arrow (either kind of frame)."""
+    if not isinstance(frame, pa.Table):
+        return pc.unique(pa.array(frame[column].tolist(), from_pandas=True)).drop_null()
+    # per chunk first: a dictionary chunk's unique values are few, and decode cheaply
+    parts = [pc.unique(chunk).cast(pa.string()) for chunk in frame[column].chunks]
+    return pc.unique(pa.chunked_array(parts, pa.string())).drop_null()
 
 
 def _missing(edges: pd.DataFrame | pa.Table, column: str, nodes: pd.DataFrame | pa.Table) -> list[str]:
@@ -341,7 +350,8 @@ def ingest(
         report.institutions = int(named["id"].nunique())
         report.resolved_by_project = int(new["institutions"]["id"].nunique()) - report.institutions
     if new["authored"].num_rows:
-        report.authorships = new["authored"].select(["from", "to"]).group_by(["from", "to"]).aggregate([]).num_rows
+        report.authorships = comparable_keys(new["authored"], ["from", "to"]).group_by(["from", "to"]).aggregate(
+            []).num_rows
     merged = _merge_with_loaded(config, new, work_ids, schema)
     del new
     merged = enrich(merged, resolver)
