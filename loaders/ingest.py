@@ -297,6 +297,7 @@ def ingest(
     acc = _Accumulator(tables, schema)
     first: dict[str, tuple[int, str]] = {}  #: work id -> (seq, updated_date) of the copy kept
     dropped: set[int] = set()
+    dates: dict[str, str] = {}
     data_date = ""
     bar = tqdm(
         iter_records(files, report.rejections), desc="works", unit=" works",
@@ -318,7 +319,8 @@ def ingest(
                 continue
             wid = rows.works[0]["id"]
             updated = record.work.get("updated_date")
-            updated = updated if isinstance(updated, str) else ""
+            # one string object per date: a million works share a few hundred dates
+            updated = dates.setdefault(updated, updated) if isinstance(updated, str) else ""
             if wid in first:
                 # the same work twice (a snapshot lists a work again in a newer partition):
                 # the newer copy wins, the later one on a tie, and only one copy's rows are kept
