@@ -67,8 +67,16 @@ def _run(name: str, params: dict, version: str, home: str) -> list[dict]:
 
 
 def run(name: str, params: dict | None = None) -> list[dict]:
-    """Rows of the named query (``queries/<name>.cypher``), cached."""
-    return _run(name, params or {}, _version(), str(config().home))
+    """Rows of the named query (``queries/<name>.cypher``), cached.
+
+    A query the store cannot answer (e.g. out of memory on a large corpus) shows its error
+    on the page and gives no rows, so the rest of the page still renders.
+    """
+    try:
+        return _run(name, params or {}, _version(), str(config().home))
+    except TiesError as exc:
+        st.error(f"Not shown: {exc}")
+        return []
 
 
 def frame(name: str, params: dict | None = None) -> pd.DataFrame:

@@ -167,6 +167,7 @@ def test_the_explorer_shows_the_delft_to_nudt_path_in_the_network_and_the_table(
         assert state.get("grid"), "the ranked path table never showed the Delft -> NUDT path"
         assert "Synthetic demo data" in state["text"]
         assert "evidence of collaboration, not of wrongdoing" in state["text"]
+        assert "were not searched" in state["text"]  # indirect ties run only when asked, and the page says so
         time.sleep(1.5)  # let the layout settle for a readable screenshot
         ARTIFACTS.mkdir(exist_ok=True)
         shot = ARTIFACTS / "explorer-delft-nudt.png"

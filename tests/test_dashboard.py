@@ -161,6 +161,24 @@ def test_the_explorer_selection_with_indirect_on_carries_over_to_the_export_page
     assert at.toggle(key="exp_indirect").value is True
 
 
+def test_a_query_the_store_rejects_shows_its_error_and_the_page_goes_on(known_home, monkeypatch):
+    monkeypatch.setenv("TIES_HOME", str(known_home.home))
+    monkeypatch.setenv("TIES_STORE", "local")
+
+    def page() -> None:
+        import streamlit as st
+
+        from dashboards import data
+
+        rows = data.run("institutions", {"no_such_parameter": 1})
+        st.write(f"rows: {len(rows)}")
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Not shown:") and "no_such_parameter" in at.error[0].value
+    assert "rows: 0" in text(at)
+
+
 def test_long_tables_are_shown_one_page_at_a_time_with_a_page_picker():
     def page() -> None:
         import pandas as pd
