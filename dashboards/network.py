@@ -12,7 +12,7 @@ import streamlit as st
 from queries.export import LEGEND, STYLE, network_html, subgraph_from_paths
 
 MAX_NODES = 300
-MAX_PATHS = 100  #: default number of ranked paths drawn; the analyst can ask for more (up to the node cap)
+MAX_PATHS = 50  #: default number of ranked paths drawn (readable, quick to lay out); the analyst can ask for more
 
 
 def capped_paths(paths: list[dict], works: dict, max_nodes: int = MAX_NODES) -> tuple[list[dict], nx.MultiDiGraph]:
