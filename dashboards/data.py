@@ -166,10 +166,16 @@ def exposure(by: str, filters: dict, shares: bool = False) -> pd.DataFrame:
     at 100,000 works), so it is counted only with ``shares``; without, ``china_works`` is 0
     and ``share`` empty, and pages must not show those two columns.
     """
+    return _exposure_table(by, filters, shares, _version(), str(config().home))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _exposure_table(by: str, filters: dict, shares: bool, version: str, home: str) -> pd.DataFrame:
+    """One table per dimension and selection, so a click on a chart (a rerun) does not re-tabulate."""
     from queries.exposure import exposure_table
 
-    china = _china(filters, _version(), str(config().home)) if shares else pd.DataFrame()
-    return exposure_table(exposure_evidence(filters), china, by)
+    china = _china(filters, version, home) if shares else pd.DataFrame()
+    return exposure_table(_exposure_evidence(filters, version, home), china, by)
 
 
 def exposure_evidence(filters: dict) -> pd.DataFrame:
