@@ -129,8 +129,8 @@ def bundle(filters: dict) -> Bundle:
     including the slow indirect one, so pages pass ``kinds`` (``selection.kinds_for``).
     """
     slow = "indirect" in filters.get("kinds", KINDS) and filters.get("max_hops", 2) >= 2
-    message = ("Tracing ties, including indirect ones (searching chains of co-authors: this can take a minute "
-               "on a large corpus)..." if slow else "Tracing ties...")
+    message = ("Tracing ties, including indirect ones (searching chains of co-authors: this can take minutes "
+               "on a large corpus; the result is kept for this selection)..." if slow else "Tracing ties...")
     try:
         with st.spinner(message):
             return _bundle(filters, _version(), str(config().home))
