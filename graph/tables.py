@@ -32,6 +32,8 @@ ARROW_TYPES = {
     "string[]": pa.list_(pa.string()),
 }
 META_FILE = "_meta.json"
+#: rows per Parquet row group (pyarrow's default), also the slice typed at a time when writing
+ROW_GROUP = 1024 * 1024
 
 
 def arrow_schema(table: str, schema: Schema | None = None) -> pa.Schema:
@@ -100,15 +102,17 @@ def read_arrow_tables(directory: Path, schema: Schema | None = None) -> dict[str
     return tables
 
 
-def dictionary_schema(target: pa.Schema) -> pa.Schema:
-    """`target` with every string column dictionary-encoded.
+def dictionary_schema(target: pa.Schema, plain: Iterable[str] = ()) -> pa.Schema:
+    """`target` with every string column dictionary-encoded, except those named in `plain`
+    (columns whose values rarely repeat, where a dictionary only adds work).
 
     Why: in memory, an edge table repeats the same work ids, institution ids and raw
     affiliation strings on many rows; as dictionaries they are stored once per chunk.
     :func:`to_arrow` decodes them again, so the files keep the schema's plain strings.
     """
     return pa.schema([
-        pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if pa.types.is_string(f.type) else f
+        pa.field(f.name, pa.dictionary(pa.int32(), pa.string()))
+        if pa.types.is_string(f.type) and f.name not in plain else f
         for f in target
     ])
 
@@ -249,7 +253,14 @@ def write_tables(
 
     def write(folder: Path) -> None:
         for name, frame in frames.items():
-            pq.write_table(to_arrow(name, frame, schema), folder / f"{name}.parquet")
+            if isinstance(frame, pa.Table) and frame.num_rows > ROW_GROUP:
+                # typed one row group at a time: decoding a dictionary-encoded edge table of
+                # millions of rows at once would briefly double its memory
+                with pq.ParquetWriter(folder / f"{name}.parquet", arrow_schema(name, schema)) as writer:
+                    for start in range(0, frame.num_rows, ROW_GROUP):
+                        writer.write_table(to_arrow(name, frame.slice(start, ROW_GROUP), schema))
+            else:
+                pq.write_table(to_arrow(name, frame, schema), folder / f"{name}.parquet")
         counts = {name: int(len(frame)) for name, frame in frames.items()}  # rows, for frames and Arrow tables
         (folder / META_FILE).write_bytes(
             orjson.dumps({**meta, "counts": counts}, option=orjson.OPT_INDENT_2)

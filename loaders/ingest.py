@@ -106,7 +106,8 @@ class _Accumulator:
     def __init__(self, tables: Iterable[str], schema) -> None:
         self.targets = {
             t: arrow_schema(t, schema) if t in FACT_TABLES or t in schema.node_tables()
-            else dictionary_schema(arrow_schema(t, schema))  # evidence: few distinct strings, many rows
+            # evidence: work and institution ids and raw strings recur on many rows (authors rarely)
+            else dictionary_schema(arrow_schema(t, schema), plain=("from",))
             for t in tables
         }
         self.rows: dict[str, list[dict]] = {t: [] for t in self.targets}
