@@ -39,7 +39,8 @@ filters = tie_selection("ex")
 bundle = data.bundle(filters)
 paths = bundle.paths
 summary = bundle.summary
-st.write(f"**{len(paths)} paths** {summary.get('by_kind', {})} over **{summary.get('works', 0)} works** "
+kinds = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in summary.get("by_kind", {}).items())
+st.write(f"**{len(paths)} paths**{f' ({kinds})' if kinds else ''} over **{summary.get('works', 0)} works** "
          f"to {summary.get('entities', 0)} watchlist entities.")
 indirect_note(filters)
 if not paths:
