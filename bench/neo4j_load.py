@@ -97,10 +97,10 @@ def batched_load(conn: tuple[str, str, str], tables_dir: Path) -> dict:
             store.clear()
             original = store._write_batches
 
-            def timed(query: str, rows: list[dict]) -> None:
+            def timed(query: str, rows: list[dict], first_attempt: str | None = None) -> None:
                 kind = "node" if query.startswith("UNWIND $rows AS row MERGE (n:") else "rel"
                 started = time.perf_counter()
-                original(query, rows)
+                original(query, rows, first_attempt)
                 timings[kind][0] += len(rows)
                 timings[kind][1] += time.perf_counter() - started
 

@@ -1,7 +1,13 @@
-// The works with an author affiliated with one institution, most recent first.
+// The works with an author affiliated with one institution, most recent first. The works
+// come from the institution's affiliation edges (each names its work), not from every work
+// of every author who ever listed the institution.
 // param institution: string = ""
-MATCH (a:Author)-[r:AFFILIATED_WITH]->(i:Institution), (a)-[:AUTHORED]->(w:Work)
-WHERE i.id = $institution AND r.work_id = w.id
-RETURN DISTINCT w.id AS work_id, w.doi AS doi, w.title AS title, w.year AS year, w.field AS field
+MATCH (:Author)-[r:AFFILIATED_WITH]->(i:Institution)
+WHERE i.id = $institution
+WITH DISTINCT r.work_id AS wid
+MATCH (w:Work)
+//@neo4j USING INDEX w:Work(id)
+WHERE w.id = wid
+RETURN w.id AS work_id, w.doi AS doi, w.title AS title, w.year AS year, w.field AS field
 ORDER BY year DESC, work_id
 LIMIT 500
