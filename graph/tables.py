@@ -161,10 +161,30 @@ def merge_arrow(table: str, old: pa.Table, new: pa.Table, schema: Schema | None 
         if values.null_count and (pa.types.is_string(values.type) or pa.types.is_dictionary(values.type)):
             filled = pc.fill_null(values.cast(pa.string()), "")
             merged = merged.set_column(merged.schema.get_field_index(column), column, filled.cast(values.type))
-    merged = last_per_key(merged, key)
-    if merged.num_rows == 0:
-        return merged
-    return merged.take(pc.sort_indices(comparable_keys(merged, key), sort_keys=[(k, "ascending") for k in key]))
+    return merged.take(_sorted_last_per_key(merged, key))
+
+
+def _sorted_last_per_key(table: pa.Table, key: list[str]) -> pa.Array:
+    """Row numbers of the last row of each key, in key order: one stable sort, then the
+    last row of each run of equal keys (no hash table, one copy of the table after)."""
+    ranks = pa.table({name: _dense_rank(table, name) for name in key})
+    order = pc.sort_indices(ranks, sort_keys=[(k, "ascending") for k in key])  # stable: equal keys keep row order
+    if len(order) < 2:
+        return order
+    last = np.zeros(len(order), dtype=bool)
+    last[-1] = True
+    for name in key:
+        values = ranks[name].take(order).to_numpy()
+        last[:-1] |= values[:-1] != values[1:]
+    return order.filter(pa.array(last))
+
+
+def _dense_rank(table: pa.Table, column: str) -> pa.Array:
+    """Each value's rank among the column's distinct values (strings compare as Python does)."""
+    values = table.select([column]).unify_dictionaries().combine_chunks()[column].chunk(0)
+    if pa.types.is_dictionary(values.type):
+        return pc.take(pc.rank(values.dictionary, sort_keys="ascending", tiebreaker="dense"), values.indices)
+    return pc.rank(values, sort_keys="ascending", tiebreaker="dense")
 
 
 def read_meta(directory: Path) -> dict:
