@@ -128,11 +128,26 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool 
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         groups[group_key(row)].append(row)
-    paths = []
+    # rank every group on cheap figures first; nodes and edges are built only for the paths
+    # kept (at 100,000 works 1,653 of 21,257 groups: building them all was 90% of the time)
+    ranked = []
     for key, members in groups.items():
         works = sorted({w for m in members for w in evidence_works(m)})
         if len(works) < min_works:
             continue
+        years = [m.get("year") for m in members if m.get("year")] + \
+                [m.get("target_year") for m in members if m.get("target_year")]
+        first, last = (min(years), max(years)) if years else (None, None)
+        ranked.append(((KIND_ORDER[key[0]], -len(works), -(last or 0), key), members, works, first, last))
+    ranked.sort(key=lambda r: r[0])
+    per_pair: dict[tuple, int] = defaultdict(int)
+    kept = []
+    for sort_key, members, works, first, last in ranked:
+        key = sort_key[3]
+        pair = (key[2], key[3], key[4])  # source institution, department, entity
+        if per_pair[pair] >= k:
+            continue
+        per_pair[pair] += 1
         best = max(members, key=lambda r: (r.get("year") or 0, r["work_id"], r.get("source_raw") or "",
                                            r.get("target_raw") or ""))
         path = build_path(best)
@@ -140,23 +155,9 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool 
         if evidence:
             path["evidence"] = sorted(members, key=lambda r: (r.get("year") or 0, r["work_id"]))
         path["n_works"] = len(works)
-        years = [m.get("year") for m in members if m.get("year")] + \
-                [m.get("target_year") for m in members if m.get("target_year")]
-        path["first_year"], path["last_year"] = (min(years), max(years)) if years else (None, None)
-        path["_sort"] = (KIND_ORDER[key[0]], -len(works), -(path["last_year"] or 0), key)
-        paths.append(path)
-    paths.sort(key=lambda p: p["_sort"])
-    per_pair: dict[tuple, int] = defaultdict(int)
-    kept = []
-    for path in paths:
-        pair = (path["source"]["institution_id"], path["source"]["department_id"] or "", path["target"]["entity_id"])
-        if per_pair[pair] >= k:
-            continue
-        per_pair[pair] += 1
+        path["first_year"], path["last_year"] = first, last
+        path["rank"] = len(kept) + 1
         kept.append(path)
-    for rank, path in enumerate(kept, start=1):
-        path.pop("_sort")
-        path["rank"] = rank
     return kept
 
 
