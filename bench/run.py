@@ -122,16 +122,17 @@ def run_size(n: int, args: argparse.Namespace, budget: Budget, conn, results: di
 def _fits(n: int, entry: dict, budget: Budget, results: dict) -> bool:
     """Skip the table, store and query stages of a size that cannot fit, with the arithmetic.
 
-    Estimates scale the previous size linearly: memory of the ingest, and the time of
-    ingest + embedded load + queries. Query time grows faster than linearly on the
-    embedded store, so the estimate is a lower bound.
+    Estimates scale the previous size linearly: the peak memory of its ingest, embedded
+    load and queries (before the Explorer and Neo4j stages, which hold less), and the time
+    of ingest + embedded load + queries.
     """
     prev = results.get("_previous")
     if not prev or "ingest" not in prev:
         return True
     scale = n / prev["works"]
     ram_mb = psutil.virtual_memory().total / 2**20
-    rss = prev.get("peak_rss_mb", 0) * scale
+    base = results.get("start_rss_mb", 0.0)  # the interpreter and its libraries: does not grow with n
+    rss = base + (prev.get("peak_rss_mb_after_embedded", prev.get("peak_rss_mb", 0)) - base) * scale
     seconds = (prev["ingest"]["seconds"] + prev["ladybug_load"]["seconds"]
                + sum(v for k, v in prev["ladybug_queries"].items() if k.endswith("_s"))) * scale
     left = budget.seconds - budget.elapsed()
@@ -152,13 +153,16 @@ def _neo4j(n: int, entry: dict, home: Path, conn, budget: Budget, results: dict)
     rows = entry["ingest"]["rows"]
     rate = results.get("_neo4j_rate")
     if rate:
-        estimate = rows / rate + 60  # load + baseline and queries
+        prev = results.get("_previous") or {}
+        scale = n / prev["works"] if prev.get("works") else 1.0
+        queries = sum(v for k, v in prev.get("neo4j_queries", {}).items() if k.endswith("_s")) * scale
+        estimate = rows / rate + queries + 30  # load, queries scaled from the previous size, baseline
         if not budget.fits(estimate):
             left = budget.seconds - budget.elapsed()
             entry["notes"].append(
                 f"Neo4j not measured at {n} works: {rows:,} rows / {rate:,.0f} rows/s (measured at the "
-                f"previous size) = {rows / rate / 60:.1f} min load, more than the {left / 60:.1f} min left "
-                f"of the {budget.seconds / 60:.0f} min budget")
+                f"previous size) = {rows / rate / 60:.1f} min load, + {queries / 60:.1f} min of queries, more "
+                f"than the {left / 60:.1f} min left of the {budget.seconds / 60:.0f} min budget")
             _say(entry["notes"][-1])
             return
     tables = Config(home=home).tables_dir
@@ -195,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     budget = Budget(args.budget_minutes)
     conn = neo4j_conn()
     results: dict = {"machine": machine(), "targets": TARGETS, "budget_minutes": args.budget_minutes,
-                     "baseline_sample": args.baseline_sample, "sizes": [],
+                     "baseline_sample": args.baseline_sample, "sizes": [], "start_rss_mb": stages.rss_mb(),
                      "explorer": {"measured": False, "note": f"not measured: {args.explorer_size} not in --sizes"}}
     for n in sizes:
         run_size(n, args, budget, conn, results)
