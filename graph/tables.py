@@ -164,6 +164,11 @@ def merge_arrow(table: str, old: pa.Table, new: pa.Table, schema: Schema | None 
     return merged.take(_sorted_last_per_key(merged, key))
 
 
+def count_keys(table: pa.Table, key: list[str]) -> int:
+    """How many distinct keys a table holds (by sorting ranks, not hashing the strings)."""
+    return len(_sorted_last_per_key(table, key)) if table.num_rows else 0
+
+
 def _sorted_last_per_key(table: pa.Table, key: list[str]) -> pa.Array:
     """Row numbers of the last row of each key, in key order: one stable sort, then the
     last row of each run of equal keys (no hash table, one copy of the table after)."""

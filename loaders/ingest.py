@@ -26,7 +26,7 @@ from tqdm import tqdm
 from graph.schema import load_schema
 from graph.tables import (
     arrow_schema,
-    comparable_keys,
+    count_keys,
     dictionary_schema,
     last_per_key,
     merge_arrow,
@@ -352,9 +352,7 @@ def ingest(
         named = new["institutions"][new["institutions"]["source"] == "openalex"]
         report.institutions = int(named["id"].nunique())
         report.resolved_by_project = int(new["institutions"]["id"].nunique()) - report.institutions
-    if new["authored"].num_rows:
-        report.authorships = comparable_keys(new["authored"], ["from", "to"]).group_by(["from", "to"]).aggregate(
-            []).num_rows
+    report.authorships = count_keys(new["authored"], ["from", "to"])
     merged = _merge_with_loaded(config, new, work_ids, schema)
     del new
     merged = enrich(merged, resolver)
