@@ -74,6 +74,9 @@ def _set(obj: dict, path: tuple, value: object) -> dict:
     target = out
     for step in path[:-1]:
         target = target[step]
+    if isinstance(target, dict) and not isinstance(path[-1], str):
+        # a list index into what an earlier change made a dict: JSON has no int keys
+        raise TypeError(f"cannot set index {path[-1]!r} on an object")
     target[path[-1]] = value
     return out
 
