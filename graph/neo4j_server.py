@@ -222,7 +222,8 @@ def write_conf(home: Path, port: int) -> Path:
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
     values = {f"{name}_dir": str(path) for name, path in dirs.items()}
-    values.update(port=port, pagecache=os.environ.get("TIES_NEO4J_PAGECACHE", "64m"))
+    values.update(port=port, pagecache=os.environ.get("TIES_NEO4J_PAGECACHE", "64m"),
+                  tx_memory=os.environ.get("TIES_NEO4J_TX_MEMORY", "256m"))
     try:
         text = Template(CONF_TEMPLATE.read_text(encoding="utf-8")).substitute(values)
     except (KeyError, ValueError) as exc:

@@ -26,6 +26,9 @@ from queries.registry import bind_params, load_query
 from ties.config import Config
 from ties.errors import ServiceUnavailable, StoreError
 
+#: seconds one write batch may take before the server ends it and it is retried as two halves:
+#: a batch takes about a second; the server's own limit (120 s) made a rare stall cost minutes
+BATCH_TIMEOUT_S = 30.0
 BATCH_ROWS = 20_000  # measured at 100,000 works: 5,000 -> 20,000 rows per batch, 18.7k -> 21.7k rows/s
 
 
@@ -210,26 +213,29 @@ class Neo4jStore:
             else:
                 result.consume()
 
+        work = neo4j.unit_of_work(timeout=BATCH_TIMEOUT_S)(work)
         with self.driver.session(database=self.database) as session:
             for start in range(0, len(rows), self.batch_rows):
                 self._write_one(session, work, rows[start:start + self.batch_rows])
 
-    def _write_one(self, session: neo4j.Session, work, batch: list[dict], splits: int = 3) -> None:
-        """One batch; if the server times it out, retry it as two halves (a few times).
+    def _write_one(self, session: neo4j.Session, work, batch: list[dict], splits: int = 3,
+                   retry: bool = False) -> None:
+        """One batch; if it times out (``BATCH_TIMEOUT_S``), retry it as two halves (a few times).
 
-        Seen here now and then on a server that just ran other writes: a batch stalls until
-        `db.transaction.timeout`, and the same rows go through at once when sent again. The
-        driver does not retry a timeout by itself; MERGE makes the retry safe.
+        Seen here now and then, on a fresh server and under memory pressure: a batch stalls
+        until the timeout, and the same rows go through at once when sent again. The driver
+        does not retry a timeout by itself; the halves run the idempotent MERGE (a retry
+        counts as a second attempt), so the retry is safe whatever the first one did.
         """
         try:
-            session.execute_write(work, batch, [0])
+            session.execute_write(work, batch, [1 if retry else 0])
         except Neo4jError as exc:
             timed_out = "TransactionTimedOut" in (exc.code or "") or "Terminated" in (exc.code or "")
             if not timed_out or splits == 0 or len(batch) < 2:
                 raise
             half = len(batch) // 2
-            self._write_one(session, work, batch[:half], splits - 1)
-            self._write_one(session, work, batch[half:], splits - 1)
+            self._write_one(session, work, batch[:half], splits - 1, retry=True)
+            self._write_one(session, work, batch[half:], splits - 1, retry=True)
 
     def load(self, tables_dir: Path) -> dict[str, int]:
         """Push new and changed rows of every table; delete rows no longer in the tables."""

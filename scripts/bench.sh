@@ -10,6 +10,7 @@ BIN=.venv/bin
 export TIES_BENCH_HOME="${TIES_BENCH_HOME:-$PWD/bench/out/neo4j-home}"
 export TIES_NEO4J_HEAP="${TIES_NEO4J_HEAP:-4g}"
 export TIES_NEO4J_PAGECACHE="${TIES_NEO4J_PAGECACHE:-3g}"
+export TIES_NEO4J_TX_MEMORY="${TIES_NEO4J_TX_MEMORY:-2g}"
 source scripts/neo4j-env.sh
 start_local_neo4j "$TIES_BENCH_HOME"
 $BIN/python -m bench.run ${BENCH_ARGS:-} "$@"; status=$?
