@@ -60,33 +60,20 @@ def _set_each(n: str, props: list[str]) -> str:
     return " SET " + ", ".join(f"{n}.`{prop}` = row.props.`{prop}`" for prop in props)
 
 
-def _node_merge(label: str, properties: list[str] | None = None) -> str:
+def _node_merge(label: str, properties: list[str] | None = None, verb: str = "MERGE") -> str:
+    """Write nodes by id. `verb` CREATE is for a label that was empty when the sync began:
+    it skips MERGE's lookup (see ``_write_batches`` for why retries still MERGE)."""
     if properties is None:
         properties = list(load_schema().nodes[label].properties)
     rest = [p for p in properties if p != "id"]
-    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}})" + _set_each("n", rest)
-
-
-def _node_create(label: str, properties: list[str]) -> str:
-    """First push into an empty label: CREATE skips MERGE's lookup (see ``_write_batches``)."""
-    rest = [p for p in properties if p != "id"]
-    return f"UNWIND $rows AS row CREATE (n:{label} {{id: row.id}})" + _set_each("n", rest)
-
-
-def _rel_create(rtype: str, source: str, target: str, key: tuple[str, ...], properties: list[str]) -> str:
-    """First push into an empty relationship type: CREATE skips MERGE's scan of the edges
-    already between the two nodes, which grows with a prolific author's degree."""
-    keyed = ", ".join(f"`{k}`: row.key.`{k}`" for k in key if k not in ("from", "to"))
-    props = f" {{{keyed}}}" if keyed else ""
-    rest = [p for p in properties if p not in key]
-    return (
-        f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
-        f"CREATE (a)-[r:{rtype}{props}]->(b)" + _set_each("r", rest) + " RETURN count(r) AS written"
-    )
+    return f"UNWIND $rows AS row {verb} (n:{label} {{id: row.id}})" + _set_each("n", rest)
 
 
 def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...],
-               properties: list[str] | None = None) -> str:
+               properties: list[str] | None = None, verb: str = "MERGE") -> str:
+    """Write relationships by their key. `verb` CREATE is for a type that was empty when the
+    sync began: it skips MERGE's scan of the edges already between the two nodes, which
+    grows with a prolific author's degree."""
     if properties is None:
         properties = list(load_schema().relationships[rtype].properties)
     keyed = ", ".join(f"`{k}`: row.key.`{k}`" for k in key if k not in ("from", "to"))
@@ -94,7 +81,7 @@ def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...],
     rest = [p for p in properties if p not in key]
     return (
         f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
-        f"MERGE (a)-[r:{rtype}{props}]->(b)" + _set_each("r", rest) + " RETURN count(r) AS written"
+        f"{verb} (a)-[r:{rtype}{props}]->(b)" + _set_each("r", rest) + " RETURN count(r) AS written"
     )
 
 
@@ -246,16 +233,16 @@ class Neo4jStore:
                 properties = list(node.properties)
                 self._sync_table(tables_dir, table, ("id",), _node_merge(node.label, properties),
                                  f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n",
-                                 create=_node_create(node.label, properties),
+                                 create=_node_merge(node.label, properties, verb="CREATE"),
                                  count=f"MATCH (n:{node.label}) RETURN count(n) AS c")
             for table, (rel, end) in self.schema.edge_tables().items():
                 keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
                 delete = (f"UNWIND $keys AS k MATCH (a:{end.source} {{id: k.from}})-[r:{rel.type}]->"
                           f"(b:{end.target} {{id: k.to}}) " + (f"WHERE {keyed} " if keyed else "") + "DELETE r")
                 properties = list(rel.properties)
-                self._sync_table(tables_dir, table, rel.key,
-                                 _rel_merge(rel.type, end.source, end.target, rel.key, properties), delete,
-                                 create=_rel_create(rel.type, end.source, end.target, rel.key, properties),
+                ends = (rel.type, end.source, end.target, rel.key, properties)
+                self._sync_table(tables_dir, table, rel.key, _rel_merge(*ends), delete,
+                                 create=_rel_merge(*ends, verb="CREATE"),
                                  count=f"MATCH ()-[r:{rel.type}]->() RETURN count(r) AS c")
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the load: {exc.message}") from exc
