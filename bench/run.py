@@ -136,7 +136,7 @@ def _fits(n: int, entry: dict, budget: Budget, results: dict) -> bool:
     seconds = (prev["ingest"]["seconds"] + prev["ladybug_load"]["seconds"]
                + sum(v for k, v in prev["ladybug_queries"].items() if k.endswith("_s"))) * scale
     left = budget.seconds - budget.elapsed()
-    if rss > 0.8 * ram_mb or seconds > left:
+    if rss > 0.85 * ram_mb or seconds > left:
         entry["notes"].append(
             f"tables, stores and queries not measured at {n:,} works: scaling {prev['works']:,} works by {scale:g}x "
             f"gives ~{rss / 1024:.1f} GB peak RSS (RAM {ram_mb / 1024:.1f} GB) and >= {seconds / 60:.1f} min "
