@@ -60,18 +60,22 @@ def _set_each(n: str, props: list[str]) -> str:
     return " SET " + ", ".join(f"{n}.`{prop}` = row.props.`{prop}`" for prop in props)
 
 
-def _node_merge(label: str, properties: list[str] | None = None, verb: str = "MERGE") -> str:
-    """Write nodes by id. `verb` CREATE is for a label that was empty when the sync began:
+#: the write clauses a statement may use: fixed keywords, never text from a caller
+WRITE_VERBS = {"merge": "MERGE", "create": "CREATE"}
+
+
+def _node_merge(label: str, properties: list[str] | None = None, verb: str = "merge") -> str:
+    """Write nodes by id. `verb` create is for a label that was empty when the sync began:
     it skips MERGE's lookup (see ``_write_batches`` for why retries still MERGE)."""
     if properties is None:
         properties = list(load_schema().nodes[label].properties)
     rest = [p for p in properties if p != "id"]
-    return f"UNWIND $rows AS row {verb} (n:{label} {{id: row.id}})" + _set_each("n", rest)
+    return f"UNWIND $rows AS row {WRITE_VERBS[verb]} (n:{label} {{id: row.id}})" + _set_each("n", rest)
 
 
 def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...],
-               properties: list[str] | None = None, verb: str = "MERGE") -> str:
-    """Write relationships by their key. `verb` CREATE is for a type that was empty when the
+               properties: list[str] | None = None, verb: str = "merge") -> str:
+    """Write relationships by their key. `verb` create is for a type that was empty when the
     sync began: it skips MERGE's scan of the edges already between the two nodes, which
     grows with a prolific author's degree."""
     if properties is None:
@@ -81,7 +85,7 @@ def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...],
     rest = [p for p in properties if p not in key]
     return (
         f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
-        f"{verb} (a)-[r:{rtype}{props}]->(b)" + _set_each("r", rest) + " RETURN count(r) AS written"
+        f"{WRITE_VERBS[verb]} (a)-[r:{rtype}{props}]->(b)" + _set_each("r", rest) + " RETURN count(r) AS written"
     )
 
 
@@ -233,7 +237,7 @@ class Neo4jStore:
                 properties = list(node.properties)
                 self._sync_table(tables_dir, table, ("id",), _node_merge(node.label, properties),
                                  f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n",
-                                 create=_node_merge(node.label, properties, verb="CREATE"),
+                                 create=_node_merge(node.label, properties, verb="create"),
                                  count=f"MATCH (n:{node.label}) RETURN count(n) AS c")
             for table, (rel, end) in self.schema.edge_tables().items():
                 keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
@@ -242,7 +246,7 @@ class Neo4jStore:
                 properties = list(rel.properties)
                 ends = (rel.type, end.source, end.target, rel.key, properties)
                 self._sync_table(tables_dir, table, rel.key, _rel_merge(*ends), delete,
-                                 create=_rel_merge(*ends, verb="CREATE"),
+                                 create=_rel_merge(*ends, verb="create"),
                                  # per end label: Author-[AFFILIATED_WITH]->Department is empty on a
                                  # first load even after ->Institution is written (count store: O(1))
                                  count=f"MATCH ()-[r:{rel.type}]->(:{end.target}) RETURN count(r) AS c")

@@ -189,7 +189,7 @@ CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE|UNWIND|COPY|DELETE|DETACH|RETURN|SET
 #: names that may be spliced into Cypher text: each comes from graph/schema.yaml
 #: (labels, relationship types, endpoints, property and key names, DDL pieces built from them)
 SCHEMA_NAMES = {"label", "node", "rel", "rtype", "end", "source", "target", "prop", "props", "option",
-                "cols", "ends", "keyed", "k", "n", "t", "LADYBUG_TYPES"}
+                "cols", "ends", "keyed", "k", "n", "t", "LADYBUG_TYPES", "WRITE_VERBS"}
 DRIVER_CALLS = {"execute_query", "execute"}
 
 
