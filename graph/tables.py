@@ -117,29 +117,11 @@ def dictionary_schema(target: pa.Schema, plain: Iterable[str] = ()) -> pa.Schema
     ])
 
 
-def comparable_keys(table: pa.Table, key: list[str]) -> pa.Table:
-    """The key columns, in a form Arrow can group and sort: a dictionary column becomes
-    the rank of its string among all values (one shared dictionary first), which groups
-    and orders exactly as the strings do."""
-    keys = table.select(key).unify_dictionaries().combine_chunks()
-    columns = {}
-    for name in key:
-        column = keys[name]
-        if pa.types.is_dictionary(column.type):
-            chunk = column.chunk(0)
-            rank = pc.rank(chunk.dictionary, sort_keys="ascending", tiebreaker="dense")
-            column = pc.take(rank, chunk.indices)
-        columns[name] = column
-    return pa.table(columns)
-
-
 def last_per_key(table: pa.Table, key: list[str]) -> pa.Table:
     """The last row of each key, in their original order (pandas' ``drop_duplicates(keep="last")``)."""
     if table.num_rows == 0:
         return table
-    order = pa.array(np.arange(table.num_rows, dtype=np.int64))
-    groups = comparable_keys(table, key).append_column("_row", order).group_by(key, use_threads=False)
-    last = groups.aggregate([("_row", "max")])["_row_max"]
+    last = _sorted_last_per_key(table, key)
     if len(last) == table.num_rows:
         return table
     return table.take(np.sort(last.to_numpy()))
