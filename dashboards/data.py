@@ -15,7 +15,7 @@ import streamlit as st
 from graph.store import open_store
 from graph.tables import read_meta
 from queries.evidence import KINDS, TieQuery, find_evidence
-from queries.export import Bundle, bundle_from_rows, work_ids
+from queries.export import Bundle, gather
 from ties.config import Config, load_config
 from ties.errors import TiesError
 
@@ -100,12 +100,7 @@ def assemble(store, query: TieQuery, meta: dict, evidence) -> Bundle:
     ``evidence(kinds)`` returns the evidence rows of those kinds for `query` (the dashboard
     passes a cached search); rows keep ``find_evidence``'s order, so the ranking is the same.
     """
-    rows = [row for group in kind_groups(query) for row in evidence(group)]
-    found = bundle_from_rows(rows, query.filters(), query.k, query.min_works, meta)
-    ids = sorted(work_ids(found.paths))
-    found.works = {w["id"]: w for w in store.run("works", {"ids": ids})} if ids else {}
-    found.entities = {e["id"]: e for e in store.run("entities", {"category": ""})}
-    return found
+    return gather(store, query, meta, rows=[row for group in kind_groups(query) for row in evidence(group)])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -402,7 +402,7 @@ def bundle_from_rows(rows: list[dict], filters: dict, k: int, min_works: int, me
                   entities=entities or {})
 
 
-def gather(store, query, meta: dict) -> Bundle:
+def gather(store, query, meta: dict, rows: list[dict] | None = None) -> Bundle:
     """Run the tie queries for `query` on `store` and look up the works and entities they name.
 
     Parameters
@@ -410,10 +410,13 @@ def gather(store, query, meta: dict) -> Bundle:
     store : an open ``GraphStore``
     query : a ``queries.evidence.TieQuery``
     meta : the table set's metadata (``graph.tables.read_meta``)
+    rows : the evidence rows, when the caller already has them (the dashboard caches them
+        per kind); by default ``find_evidence(store, query)``
     """
     from queries.evidence import find_evidence
 
-    rows = find_evidence(store, query)
+    if rows is None:
+        rows = find_evidence(store, query)
     bundle = bundle_from_rows(rows, query.filters(), query.k, query.min_works, meta)
     ids = sorted(work_ids(bundle.paths))
     bundle.works = {w["id"]: w for w in store.run("works", {"ids": ids})} if ids else {}
