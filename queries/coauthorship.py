@@ -12,10 +12,13 @@ from itertools import combinations
 
 import networkx as nx
 
-__all__ = ["coauthor_graph", "ordered_subgraph", "shared_work"]
+__all__ = ["MAX_AUTHORS_PER_WORK", "coauthor_graph", "ordered_subgraph", "shared_work"]
+
+#: works with more authors (consortia) link everyone and say little about ties
+MAX_AUTHORS_PER_WORK = 100
 
 
-def coauthor_graph(authorships: Iterable[dict], max_authors_per_work: int = 100) -> nx.Graph:
+def coauthor_graph(authorships: Iterable[dict], max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> nx.Graph:
     """Co-authorship graph from (author_id, work_id, doi, year) rows.
 
     Parameters

@@ -21,7 +21,7 @@ from itertools import islice
 import networkx as nx
 
 from graph.store import GraphStore
-from queries.coauthorship import coauthor_graph, ordered_subgraph, shared_work
+from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
 from ties.errors import InputError
 
 __all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "target_params"]
@@ -154,7 +154,7 @@ def indirect_ties(store: GraphStore, q: TieQuery) -> list[dict]:
 
 
 def _near_targets(authorships: list[dict], targets: set[str], labelled: set[str], steps: int,
-                  max_authors_per_work: int = 100) -> set[str]:
+                  max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> set[str]:
     """The works an indirect path of at most ``steps`` intermediaries can use.
 
     Every intermediary is within ``steps`` co-author steps of a watchlist author, through
