@@ -20,6 +20,8 @@ def streamlit_command(port: int, address: str, headless: bool) -> list[str]:
         "--server.port", str(port), "--server.address", address,
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
+        # Streamlit's first-run email question would block `ties demo` until someone answers
+        "--server.showEmailPrompt", "false",
         "--server.fileWatcherType", "none",
     ]
 
