@@ -26,15 +26,4 @@ MATCH (w:Work)
 WHERE w.id = a2.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
-RETURN 'direct' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
-       w.field AS field, w.subfield AS subfield,
-       x.id AS source_author_id, x.name AS source_author,
-       ni.id AS source_institution_id, ni.name AS source_institution, ni.sector AS source_sector,
-       a1.department_id AS department_id, a1.department AS department, a1.raw_affiliation AS source_raw, a1.matched_by AS source_matched_by,
-       y.id AS target_author_id, y.name AS target_author,
-       ci.id AS target_institution_id, ci.name AS target_institution,
-       a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,
-       e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
-       e.chain_names AS chain, e.chain_ids AS chain_ids, m.rule AS match_rule, m.alias AS match_alias,
-       w.year AS target_year
-ORDER BY work_id, source_author_id, target_author_id, source_institution_id, target_institution_id, source_raw, target_raw
+//@include direct_evidence_columns

@@ -9,6 +9,8 @@ A query file starts with comment lines that declare it::
 A line starting ``//@neo4j `` (or ``//@ladybug ``) is part of the query on that engine only
 and a comment on the other: planner hints such as ``USING INDEX``, which one engine needs
 and the other's grammar lacks, without a second copy of the query to keep in step.
+A line ``//@include NAME`` is replaced by ``parts/NAME.cypher``: the columns of a row
+that several queries return are written once, so their rows compare equal.
 
 Declared parameters get their defaults; an undeclared parameter is an error. `null`
 parameters are avoided on purpose: LadybugDB types a null parameter as BOOL, so optional
@@ -26,9 +28,11 @@ from typing import Any
 from ties.errors import ConfigError, InputError
 
 QUERY_DIR = Path(__file__).parent
+PARTS_DIR = QUERY_DIR / "parts"
 ENGINES = ("ladybug", "neo4j")
 _PARAM = re.compile(r"^//\s*param\s+(\w+)\s*:\s*(string|int|string\[\]|bool)\s*=\s*(.*)$")
 _CASTS = {"string": str, "int": int, "bool": bool}
+_INCLUDE = re.compile(r"^\s*//@include\s+([a-z0-9_]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,25 @@ def _parse_default(kind: str, raw: str, where: str) -> Any:
         raise ConfigError(f"{where}: default {raw!r} is not an int") from exc
 
 
+def _expand_includes(text: str, where: str) -> str:
+    r"""Replace each ``//@include NAME`` line with the text of ``parts/NAME.cypher``.
+
+    >>> _expand_includes("MATCH (w:Work)\n//@include direct_evidence_columns", "q").count("AS work_id")
+    1
+    """
+    out = []
+    for line in text.splitlines():
+        match = _INCLUDE.match(line)
+        if match is None:
+            out.append(line)
+            continue
+        part = PARTS_DIR / f"{match.group(1)}.cypher"
+        if not part.is_file():
+            raise ConfigError(f"{where}: //@include {match.group(1)}: no file {part}")
+        out.append(part.read_text(encoding="utf-8").rstrip("\n"))
+    return "\n".join(out) + "\n"
+
+
 def _engine_lines(text: str, engine: str) -> str:
     r"""Uncomment the ``//@<engine> `` lines meant for `engine`; others stay comments.
 
@@ -86,7 +109,7 @@ def load_query(name: str, engine: str) -> Query:
             break
     else:
         raise ConfigError(f"no query named {name!r} in {QUERY_DIR} (have: {query_names()})")
-    text = _engine_lines(path.read_text(encoding="utf-8"), engine)
+    text = _engine_lines(_expand_includes(path.read_text(encoding="utf-8"), path.name), engine)
     description, params = [], {}
     for line in text.splitlines():
         if not line.startswith("//"):
