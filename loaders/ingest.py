@@ -38,6 +38,7 @@ from graph.tables import (
 from loaders.normalise import RecordError, WorkRows, involves, normalise_work
 from loaders.readers import Rejection, input_files, iter_records, manifest_counts
 from loaders.resolve import ProjectResolver
+from loaders.tie_summaries import tie_summaries
 from loaders.watchlist import entity_rows, subordinate_rows
 from ties.config import Config
 
@@ -250,7 +251,8 @@ def add_missing_end_nodes(frames: dict[str, pd.DataFrame | pa.Table]) -> dict[st
 
 
 def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver) -> dict:
-    """Add the watchlist, institution matches, Dutch sectors and any missing end nodes.
+    """Add the watchlist, institution matches, Dutch sectors, any missing end nodes, and
+    the ranked direct ties derived from them (`loaders.tie_summaries`).
 
     Institutions come back as a DataFrame (a few thousand rows at most); other tables
     keep their kind (DataFrame or Arrow table).
@@ -273,6 +275,7 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
                 "alias": found.alias, "source": "; ".join(found.entity.sources),
             })
     frames["matches"] = pd.DataFrame(matches, columns=["from", "to", "rule", "alias", "source"])
+    frames["tie_summaries"] = tie_summaries(frames["affiliated_with"], frames["matches"], frames["works"])
     return frames
 
 
