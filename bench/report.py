@@ -77,6 +77,9 @@ def rows_for_table(results: dict) -> list[dict]:
             at_scale = n >= 1_000_000
             rows.append(_row(f"direct NL>CMC paths, {label}", n, _get(s, f"{store}_queries", "paths_cold_s"), "s",
                              target_paths[store], "target" if at_scale else "target at 10^6 works", False))
+            rows.append(_row(f"same paths ranked from every evidence row, {label}", n,
+                             _get(s, f"{store}_queries", "paths_from_evidence_s"), "s",
+                             _get(s, f"{store}_queries", "paths_warm_s"), "from tie summaries (warm)", False))
             rows.append(_row(f"exposure by sector, {label}", n, _get(s, f"{store}_queries", "exposure_cold_s"), "s",
                              _get(s, f"{other}_queries", "exposure_cold_s"), "other store", False))
         rows.append(_row("peak RSS of the bench process", n, s.get("peak_rss_mb"), "MB", ram_mb, "machine RAM", False))

@@ -396,10 +396,16 @@ def render(bundle: Bundle, fmt: str) -> bytes:
 def bundle_from_rows(rows: list[dict], filters: dict, k: int, min_works: int, meta: dict,
                      works: dict[str, dict] | None = None, entities: dict[str, dict] | None = None) -> Bundle:
     """Rank evidence rows into paths and wrap them with their context (pure)."""
-    report = paths_report(rows, filters, k=k, min_works=min_works, evidence=True)
-    paths = report["paths"]
-    return Bundle(paths=paths, summary=report["summary"], filters=filters, meta=meta, works=works or {},
-                  entities=entities or {})
+    return bundle_from_report(paths_report(rows, filters, k=k, min_works=min_works, evidence=True), meta,
+                              works, entities)
+
+
+def bundle_from_report(report: dict, meta: dict, works: dict[str, dict] | None = None,
+                       entities: dict[str, dict] | None = None) -> Bundle:
+    """Wrap a paths report (with evidence) with its context (pure)."""
+    filters = report["summary"]["filters"]
+    return Bundle(paths=report["paths"], summary=report["summary"], filters=filters, meta=meta,
+                  works=works or {}, entities=entities or {})
 
 
 def gather(store, query, meta: dict, rows: list[dict] | None = None) -> Bundle:
@@ -411,13 +417,15 @@ def gather(store, query, meta: dict, rows: list[dict] | None = None) -> Bundle:
     query : a ``queries.evidence.TieQuery``
     meta : the table set's metadata (``graph.tables.read_meta``)
     rows : the evidence rows, when the caller already has them (the dashboard caches them
-        per kind); by default ``find_evidence(store, query)``
+        per kind); by default the paths come from ``queries.ranked.find_paths``, which reads
+        the evidence of the paths kept only
     """
-    from queries.evidence import find_evidence
+    from queries.ranked import find_paths
 
     if rows is None:
-        rows = find_evidence(store, query)
-    bundle = bundle_from_rows(rows, query.filters(), query.k, query.min_works, meta)
+        bundle = bundle_from_report(find_paths(store, query, evidence=True), meta)
+    else:
+        bundle = bundle_from_rows(rows, query.filters(), query.k, query.min_works, meta)
     ids = sorted(work_ids(bundle.paths))
     bundle.works = {w["id"]: w for w in store.run("works", {"ids": ids})} if ids else {}
     bundle.entities = {e["id"]: e for e in store.run("entities", {"category": ""})}

@@ -161,8 +161,13 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool 
     return kept
 
 
-def paths_report(rows: list[dict], filters: dict, k: int = 3, min_works: int = 1, evidence: bool = False) -> dict:
-    """The `ties paths --json` document: ranked paths and a summary of the evidence."""
+def paths_report(rows: list[dict], filters: dict, k: int = 3, min_works: int = 1, evidence: bool = False,
+                 evidence_rows: int | None = None) -> dict:
+    """The `ties paths --json` document: ranked paths and a summary of the evidence.
+
+    ``evidence_rows`` is the number of evidence rows found when ``rows`` holds only those
+    of the paths kept (`queries.ranked`); by default ``len(rows)``.
+    """
     paths = rank_paths(rows, k=k, min_works=min_works, evidence=evidence)
     by_kind: dict[str, int] = defaultdict(int)
     for path in paths:
@@ -170,7 +175,7 @@ def paths_report(rows: list[dict], filters: dict, k: int = 3, min_works: int = 1
     summary = {
         "paths": len(paths),
         "by_kind": dict(sorted(by_kind.items())),
-        "evidence_rows": len(rows),
+        "evidence_rows": len(rows) if evidence_rows is None else evidence_rows,
         "works": len({w for p in paths for w in p["works"]}),
         "source_institutions": len({p["source"]["institution_id"] for p in paths}),
         "entities": len({p["target"]["entity_id"] for p in paths}),

@@ -8,6 +8,7 @@ from queries.brokers import brokers
 from queries.evidence import TieQuery, find_evidence
 from queries.exposure import DIMENSIONS, exposure
 from queries.paths import paths_report
+from queries.ranked import find_paths
 
 pytestmark = pytest.mark.neo4j
 
@@ -30,6 +31,9 @@ def test_paths_are_identical_on_both_stores(known_local, known_neo4j, query):
     neo = paths_report(find_evidence(known_neo4j, query), query.filters())
     assert local == neo
     assert local["paths"], "the known corpus has ties for every query here"
+    # and as `ties paths` finds them, with direct ties ranked from the stored summary
+    assert find_paths(known_local, query) == local
+    assert find_paths(known_neo4j, query) == local
 
 
 @pytest.mark.parametrize("by", DIMENSIONS)
@@ -64,6 +68,9 @@ NAMED_QUERIES = [
     ("profile_institution_works", {"institution": "https://openalex.org/I98358874"}),
     ("profile_institution_years", {"institution": "https://openalex.org/I98358874"}),
     ("profile_years", {}),
+    ("tie_summaries", {}), ("tie_summaries", {"category": "", "country": ""}), ("tie_summary_count", {}),
+    ("direct_ties_between", {"target_authors": ["https://openalex.org/A90000000y1"],
+                             "pair_keys": ["https://openalex.org/A90000000x1 https://openalex.org/A90000000y1"]}),
 ]
 
 
@@ -78,3 +85,12 @@ def test_every_named_query_is_covered_here():
 def test_every_named_query_returns_the_same_rows_on_both_stores(known_local, known_neo4j, name, params):
     local, neo = known_local.run(name, params), known_neo4j.run(name, params)
     assert local == neo
+
+
+def test_direct_ties_between_returns_the_direct_ties_rows_of_the_pair(known_local):
+    """One column list for both (`parts/direct_evidence_columns.cypher`): the rows compare equal."""
+    x1, y1 = "https://openalex.org/A90000000x1", "https://openalex.org/A90000000y1"
+    expected = [r for r in known_local.run("direct_ties", {})
+                if (r["source_author_id"], r["target_author_id"]) == (x1, y1)]
+    assert expected
+    assert known_local.run("direct_ties_between", {"target_authors": [y1], "pair_keys": [f"{x1} {y1}"]}) == expected

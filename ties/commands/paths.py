@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from graph.store import open_store
-from queries.evidence import KINDS, TieQuery, find_evidence
-from queries.paths import paths_report
+from queries.evidence import KINDS, TieQuery
+from queries.ranked import find_paths
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
 
@@ -60,10 +60,9 @@ def command(store: str | None, as_json: bool, **kwargs) -> None:
     query = tie_query_from(kwargs)
     graph = open_store(config_from(store), read_only=True)
     try:
-        rows = find_evidence(graph, query)
+        report = find_paths(graph, query)
     finally:
         graph.close()
-    report = paths_report(rows, query.filters(), k=query.k, min_works=query.min_works)
     if as_json:
         echo_json(report)
         return
