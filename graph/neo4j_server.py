@@ -94,15 +94,23 @@ def _alive(pid: int | None) -> bool:
     """True when ``pid`` runs and is not a zombie (a zombie still answers kill(pid, 0))."""
     if not pid:
         return False
-    try:
-        os.waitpid(pid, os.WNOHANG)  # reap it if it is our own child that exited
-    except ChildProcessError:
-        pass
+    _reap(pid)
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+    if stat.rsplit(")", 1)[-1].split()[0] == "Z":
+        _reap(pid)  # it exited between the first reap and the read: reap it now, or it lingers
+        return False
+    return True
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status of ``pid`` if it is our own child that has exited."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
 
 
 def _is_our_server(pid: int, home: Path) -> bool:
