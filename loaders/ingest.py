@@ -313,7 +313,7 @@ def ingest(
         for seq, record in enumerate(bar):
             if expected:
                 per_file[record.origin.rsplit(":", 1)[0]] += 1
-            if not involves(record.work, countries, institutions):
+            if not involves(record.work, countries, institutions, resolver):
                 report.skipped += 1
                 continue
             try:

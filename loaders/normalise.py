@@ -338,11 +338,30 @@ def _authorship_rows(
                 rows.affiliated_with_department.append({**edge, "to": department[0]})
 
 
-def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[str] = ()) -> bool:
-    """True if any authorship institution is in `countries` or is/descends from `institutions`.
+def _unlinked_raws(authorship: dict) -> list[str]:
+    """Raw strings OpenAlex linked to no institution: the ones `normalise_work` resolves."""
+    affiliations = authorship.get("affiliations")
+    if isinstance(affiliations, list) and affiliations:
+        return [a["raw_affiliation_string"] for a in affiliations
+                if isinstance(a, dict) and not a.get("institution_ids")
+                and isinstance(a.get("raw_affiliation_string"), str)]
+    if authorship.get("institutions"):
+        return []
+    raws = authorship.get("raw_affiliation_strings")
+    return [r for r in raws if isinstance(r, str)] if isinstance(raws, list) else []
 
-    With neither given, every work is kept. Malformed parts are passed over here (the
-    record is kept for :func:`normalise_work` to reject with the field named).
+
+def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[str] = (),
+             resolver: Resolver | None = None) -> bool:
+    """True if any authorship is in `countries` or is/descends from `institutions`.
+
+    An authorship counts through an OpenAlex institution, its own `countries` list, or,
+    given the `resolver` `normalise_work` uses, a raw string OpenAlex linked to no
+    institution that the project resolves (a Dutch university named only in the string:
+    without this, `--country NL` dropped exactly those works, 2,000 of the direct ties to
+    NUDT in the 1,000,000-work benchmark corpus). With neither filter, every work is kept.
+    Malformed parts are passed over here (the record is kept for :func:`normalise_work`
+    to reject with the field named).
     """
     countries = _codes(countries) if countries.__class__ is tuple else frozenset(c.upper() for c in countries)
     wanted = set(institutions)
@@ -366,6 +385,17 @@ def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[s
                 lineage = inst.get("lineage") if isinstance(inst.get("lineage"), list) else []
                 own = inst.get("id") if isinstance(inst.get("id"), str) else ""
                 if own in wanted or wanted.intersection(x for x in lineage if isinstance(x, str)):
+                    return True
+        if not isinstance(authorship, dict):
+            continue
+        own_countries = authorship.get("countries")
+        if countries and isinstance(own_countries, list) and any(
+                isinstance(c, str) and c.upper() in countries for c in own_countries):
+            return True
+        if resolver is not None:
+            for raw in _unlinked_raws(authorship):
+                found = resolver.resolve_text(raw)
+                if found is not None and (found.country in countries or found.id in wanted):
                     return True
     return False
 

@@ -81,6 +81,9 @@ def _keep_partition(countries: tuple[str, ...], institutions: tuple[str, ...]):
     """
     def keep(index: int, lines: Iterable[str]) -> Iterator[tuple]:
         from loaders.normalise import involves
+        from loaders.resolve import ProjectResolver
+
+        resolver = ProjectResolver()  # as the loader: a Dutch university named only in a raw string counts
 
         for number, line in enumerate(lines):
             if not line.strip():
@@ -92,7 +95,7 @@ def _keep_partition(countries: tuple[str, ...], institutions: tuple[str, ...]):
                 continue
             if not isinstance(work, dict):
                 yield (index, number), None, f"expected a work object, got {type(work).__name__}"
-            elif involves(work, countries, institutions):
+            elif involves(work, countries, institutions, resolver):
                 yield (index, number), line, None
     return keep
 

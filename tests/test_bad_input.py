@@ -131,8 +131,9 @@ def test_a_hostile_record_either_normalises_or_is_rejected_naming_a_field(resolv
 @SETTINGS
 @given(hostile_works(), st.lists(st.sampled_from(["NL", "CN", "nl"]), max_size=2),
        st.lists(st.sampled_from(["https://openalex.org/I98358874", "x"]), max_size=2))
-def test_the_country_filter_never_crashes_on_a_hostile_record(record, countries, institutions):
+def test_the_country_filter_never_crashes_on_a_hostile_record(resolver, record, countries, institutions):
     assert involves(record, countries, institutions) in (True, False)
+    assert involves(record, countries, institutions, resolver) in (True, False)
 
 
 @pytest.mark.parametrize("change, field", [

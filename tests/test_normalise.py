@@ -68,3 +68,32 @@ def test_country_filter_keeps_works_with_an_institution_in_the_country():
     assert involves(record, ["NL"])
     assert not involves(record, ["DE"])
     assert involves(record, [], ["https://openalex.org/I98358874"])
+
+
+def _raw_only(author: str, raw: str, countries: list[str] | None = None) -> dict:
+    """An authorship whose only affiliation is a raw string OpenAlex linked to nothing."""
+    ship = authorship(author, [])
+    ship.update(countries=countries or [], raw_affiliation_strings=[raw],
+                affiliations=[{"raw_affiliation_string": raw, "institution_ids": []}])
+    return ship
+
+
+def test_country_filter_keeps_a_work_whose_dutch_university_is_named_only_in_a_raw_string():
+    """The loader resolves such strings (matched_by project:dutch_name); the filter must
+    read them the same way, or `--country NL` drops exactly those NUDT co-authorships."""
+    from loaders.resolve import ProjectResolver
+
+    resolver = ProjectResolver()
+    raw = "Faculty of EEMCS, Delft University of Technology, Delft, The Netherlands"
+    record = work(1, 2021, [authorship("y1", ["NUDT"]), _raw_only("x1", raw)])
+    assert not involves(record, ["NL"])  # OpenAlex's institutions alone name no Dutch one
+    assert involves(record, ["NL"], resolver=resolver)
+    assert involves(record, [], ["https://openalex.org/I98358874"], resolver=resolver)
+    assert not involves(record, ["DE"], resolver=resolver)
+    dutch = [e for e in normalise_work(record, resolver).affiliated_with if e["to"].endswith("I98358874")]
+    assert dutch and dutch[0]["matched_by"] == "project:dutch_name"
+
+
+def test_country_filter_reads_the_authorships_own_country_list():
+    record = work(1, 2021, [authorship("y1", ["NUDT"]), _raw_only("x1", "Somewhere, Netherlands", ["NL"])])
+    assert involves(record, ["NL"])
