@@ -24,11 +24,13 @@ from ties.errors import StoreError
 
 DB_FILE = "graph.lbdb"
 SCHEMA_STAMP = "schema.sha256"
-#: a query slower than this closes the database afterwards (reopening takes ~30 ms): LadybugDB
-#: keeps the pages of every join in its buffer pool (default 80% of RAM) and could not evict
-#: them for the next query even when the pool was capped. Measured at 1,000,000 works: exposure
-#: after the path queries peaked at 17.8 GB kept open, 6.7 GB released, and ran in 26 s, not 47 s.
+#: a query slower than this, or returning more rows, closes the database afterwards (reopening
+#: takes ~30 ms): LadybugDB keeps the pages of every join in its buffer pool (default 80% of RAM)
+#: and could not evict them for the next query even when the pool was capped. Measured at
+#: 1,000,000 works: exposure after the path queries peaked at 17.8 GB kept open, 6.7 GB
+#: released, and ran in 26 s, not 47 s. Small queries (the dashboard's lookups) keep it open.
 RELEASE_AFTER_S = 1.0
+RELEASE_AFTER_ROWS = 10_000
 LADYBUG_TYPES = {
     "string": "STRING",
     "int": "INT64",
@@ -142,11 +144,12 @@ class LadybugStore:
             raise StoreError(f"query {query_name} failed on the embedded store: {exc}") from exc
         try:
             # one Arrow conversion instead of a Python call per row (10x faster on big results)
-            return result.get_as_arrow().to_pylist()
+            rows = result.get_as_arrow().to_pylist()
         finally:
             result.close()
-            if time.perf_counter() - started > RELEASE_AFTER_S:
-                self.close()
+        if len(rows) > RELEASE_AFTER_ROWS or time.perf_counter() - started > RELEASE_AFTER_S:
+            self.close()
+        return rows
 
     def counts(self) -> dict[str, int]:
         conn = self._connect()
