@@ -162,3 +162,20 @@ def test_snapshot_parts_are_checked_against_the_manifest(config, tmp_path: Path)
     (problem,) = report.rejections
     assert problem.origin == str(part)
     assert f"the manifest lists {len(lines)} records, the file has {len(lines) - 1}" in problem.reason
+
+
+def test_the_embedded_store_lets_go_of_its_buffers_after_a_large_query_and_reopens(known_home, monkeypatch):
+    """A query past RELEASE_AFTER_ROWS closes the database (LadybugDB keeps every join's pages
+    otherwise); the next query reopens it and answers the same."""
+    import graph.ladybug_store as ladybug_store
+
+    store = LadybugStore(known_home.ladybug_dir, read_only=True)
+    try:
+        first = store.run("direct_ties", {})
+        assert store._db is not None  # a few rows: kept open for the next lookup
+        monkeypatch.setattr(ladybug_store, "RELEASE_AFTER_ROWS", 0)
+        assert store.run("direct_ties", {}) == first
+        assert store._db is None and store._conn is None
+        assert store.run("direct_ties", {}) == first
+    finally:
+        store.close()
