@@ -54,7 +54,7 @@ def _in(column: pa.ChunkedArray, values: pa.ChunkedArray | pa.Array) -> pa.Chunk
     """`column` is in `values`; for a dictionary-encoded chunk, decided once per distinct value."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    if pa.types.is_string(values.type) is False:
+    if not pa.types.is_string(values.type):
         values = pc.cast(values, pa.string())
     chunks = []
     for chunk in column.chunks:
