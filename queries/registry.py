@@ -109,10 +109,11 @@ def load_query(name: str, engine: str) -> Query:
             break
     else:
         raise ConfigError(f"no query named {name!r} in {QUERY_DIR} (have: {query_names()})")
-    text = _engine_lines(_expand_includes(path.read_text(encoding="utf-8"), path.name), engine)
+    raw = path.read_text(encoding="utf-8")
+    text = _engine_lines(_expand_includes(raw, path.name), engine)
     description, params = [], {}
-    for line in text.splitlines():
-        if not line.startswith("//"):
+    for line in _engine_lines(raw, engine).splitlines():  # the header is the file's own
+        if not line.startswith("//") or _INCLUDE.match(line):
             break
         match = _PARAM.match(line)
         if match:

@@ -101,6 +101,9 @@ QUERIES = [
     TieQuery(kinds=("direct",), target="nudt"),
     TieQuery(kinds=("direct", "dual_affiliation", "career")),
     TieQuery(kinds=("direct",), since=2018),  # not covered: ranked from the evidence
+    TieQuery(kinds=("direct",), until=2019, target="all", k=2),
+    TieQuery(kinds=("direct",), field="Engineering", target="all", country=""),
+    TieQuery(kinds=("direct", "career"), since=2016, min_works=2, target="all"),
 ]
 
 
