@@ -27,6 +27,16 @@ def entity_institution_id(entity: Entity) -> str:
     return f"{ENTITY_INSTITUTION_PREFIX}{entity.id}"
 
 
+def watchlist_institution_ids(watchlist: Watchlist) -> tuple[str, ...]:
+    """Every Institution id that stands for a watchlist entity: its OpenAlex ids, and the
+    project id of one OpenAlex does not know (reached through a resolved raw string).
+    For `--watchlist` filters: a national extract must keep the works an author wrote at a
+    watchlist entity, or a career move from it is invisible."""
+    ids = {oid for e in watchlist.entities.values() for oid in e.openalex_ids}
+    ids.update(entity_institution_id(e) for e in watchlist.entities.values())
+    return tuple(sorted(ids))
+
+
 class ProjectResolver:
     """Resolver for :func:`loaders.normalise.normalise_work`, cached per string."""
 

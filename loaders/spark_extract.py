@@ -151,7 +151,8 @@ def run_extract(spark, input: str, out: Path, countries: Iterable[str] = ("NL",)
     out : local folder for ``tables/`` and ``works/``.
     countries, institutions : keep works with any institution in these countries, or that
         is (or descends from) one of these OpenAlex institution ids.
-    watchlist : also keep works of every watchlist entity with an OpenAlex id.
+    watchlist : also keep works of every watchlist entity (its OpenAlex ids, or a raw string
+        the project resolves to it).
 
     Returns a report: files, kept works, rows per table, rejections (first 20 named).
     """
@@ -160,14 +161,13 @@ def run_extract(spark, input: str, out: Path, countries: Iterable[str] = ("NL",)
     from graph.schema import load_schema
     from graph.tables import write_tables
     from loaders.ingest import enrich, prefer_openalex
-    from loaders.resolve import ProjectResolver
+    from loaders.resolve import ProjectResolver, watchlist_institution_ids
 
     countries = tuple(c.upper() for c in countries)
     institutions = tuple(institutions)
     resolver = ProjectResolver()
     if watchlist:
-        ids = {oid for e in resolver.watchlist.entities.values() for oid in e.openalex_ids}
-        institutions = tuple(sorted(set(institutions) | ids))
+        institutions = tuple(sorted(set(institutions) | set(watchlist_institution_ids(resolver.watchlist))))
     files = snapshot_files(spark, input)
     sc = spark.sparkContext
     lines = sc.textFile(",".join(files), minPartitions=1)

@@ -82,3 +82,25 @@ def test_the_dashboard_never_waits_for_streamlits_first_run_email_question():
 
     argv = streamlit_command(8501, "127.0.0.1", headless=False)
     assert argv[argv.index("--server.showEmailPrompt") + 1] == "false"
+
+
+def test_a_national_load_keeps_the_watchlist_works_a_career_move_needs_only_with_watchlist(home: Path, tmp_path: Path):
+    """c1 wrote W3 at NUDT with a Tsinghua co-author (no Dutch affiliation) and W4 in
+    Amsterdam: `--country NL` alone skips W3, so the career move is invisible."""
+    from tests.corpus import write_known_corpus
+
+    runner = CliRunner()
+    corpus = write_known_corpus(tmp_path / "corpus")
+
+    def career_paths() -> int:
+        result = runner.invoke(cli, ["paths", "--kind", "career", "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["summary"]["by_kind"].get("career", 0)
+
+    assert runner.invoke(cli, ["load", str(corpus), "--country", "NL", "--json"]).exit_code == 0
+    assert career_paths() == 0
+    result = runner.invoke(cli, ["load", str(corpus), "--country", "NL", "--watchlist", "--json"])
+    assert result.exit_code == 0, result.output
+    assert career_paths() == 1
+    refused = runner.invoke(cli, ["load", str(corpus), "--watchlist"])
+    assert refused.exit_code != 0 and "--watchlist widens" in str(refused.exception)

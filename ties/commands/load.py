@@ -8,6 +8,7 @@ import click
 
 from graph.store import open_store
 from loaders.ingest import ingest
+from loaders.resolve import ProjectResolver, watchlist_institution_ids
 from ties.commands._common import config_from, echo_json, json_option, store_option
 from ties.errors import InputError
 
@@ -18,22 +19,33 @@ from ties.errors import InputError
               help="Keep only works with an institution in this country (repeatable), e.g. NL.")
 @click.option("--institution", "institutions", multiple=True, metavar="ID",
               help="Keep only works with this OpenAlex institution or one under it (repeatable).")
+@click.option("--watchlist", "with_watchlist", is_flag=True,
+              help="With --country/--institution: also keep works of every watchlist entity (career "
+                   "moves need the author's works there).")
 @click.option("--show-rejections", type=int, default=10, show_default=True,
               help="How many rejected records to list.")
 @store_option
 @json_option
 def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: tuple[str, ...],
-            show_rejections: int, store: str | None, as_json: bool) -> None:
+            with_watchlist: bool, show_rejections: int, store: str | None, as_json: bool) -> None:
     """Load OpenAlex works from files or folders.
 
     Accepts list pages, single works, pages saved by `ties fetch`, JSON Lines and snapshot
     partitions (`updated_date=*/part_*.gz`), recursively. Loading the same files twice
     changes nothing. Records that cannot be used are counted and listed with the reason.
 
-    Example: ties load ./snapshot/works --country NL --json
+    Example: ties load ./snapshot/works --country NL --watchlist --json
     """
     config = config_from(store)
-    report = ingest(paths, config, countries=countries, institutions=institutions, progress=not as_json)
+    if with_watchlist:
+        if not countries and not institutions:
+            raise InputError("--watchlist widens a --country or --institution filter; without one every work loads")
+        resolver = ProjectResolver()
+        institutions = tuple(sorted(set(institutions) | set(watchlist_institution_ids(resolver.watchlist))))
+    else:
+        resolver = None
+    report = ingest(paths, config, countries=countries, institutions=institutions, progress=not as_json,
+                    resolver=resolver)
     if report.works == 0 and report.skipped == 0:
         # nothing usable at all is an error (exit 1), named by its first reason
         first = f": {report.rejections[0]}" if report.rejections else ""
