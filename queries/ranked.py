@@ -27,14 +27,10 @@ __all__ = ["find_paths", "strongest_direct_ties", "summary_covers"]
 
 
 def summary_covers(q: TieQuery) -> bool:
-    """Can the stored ranking answer the direct ties of `q`?"""
-    return "direct" in q.kinds and q.since == 0 and q.until == 9999 and not q.field and q.k <= MAX_RANK
-
-
-def _tie_key(row: dict) -> tuple:
-    """A summary row's tie, as `group_key` names the evidence rows of a direct tie."""
-    return ("direct", "", row["source_institution_id"], row["department_id"] or "", row["entity_id"],
-            row["source_author_id"], row["target_author_id"], row["target_institution_id"], ())
+    """Can the stored ranking answer the direct ties of `q`? Not with a year or field window
+    (the summary counts works of every year and field) nor for more ties than it keeps."""
+    unwindowed = (q.since, q.until, q.field) == (TieQuery.since, TieQuery.until, TieQuery.field)
+    return "direct" in q.kinds and unwindowed and q.k <= MAX_RANK
 
 
 def strongest_direct_ties(store: GraphStore, q: TieQuery) -> tuple[list[dict], int]:
@@ -42,7 +38,7 @@ def strongest_direct_ties(store: GraphStore, q: TieQuery) -> tuple[list[dict], i
     evidence rows there are in all (the report counts them)."""
     filters = {"country": q.country, "institution": q.institution, "department": q.department,
                **target_params(q.target)}
-    chosen: set[tuple] = set()
+    chosen: list[dict] = []
     total = 0
     summary = store.run("tie_summaries", filters)  # ordered by pair, then rank
     for _, ranked in groupby(summary, key=lambda r: (r["source_institution_id"], r["department_id"],
@@ -50,15 +46,16 @@ def strongest_direct_ties(store: GraphStore, q: TieQuery) -> tuple[list[dict], i
         ranked = list(ranked)
         total += ranked[0]["pair_rows"]
         # strongest first, so the ties with enough works are a prefix of each pair's ranking
-        enough = [r for r in ranked if r["n_works"] >= q.min_works]
-        chosen.update(_tie_key(r) for r in enough[: q.k])
+        chosen += [r for r in ranked if r["n_works"] >= q.min_works][: q.k]
     if not chosen:
         return [], total
     params = {**filters, "since": q.since, "until": q.until, "field": q.field,
-              "target_authors": sorted({key[6] for key in chosen}),
-              "pair_keys": sorted({f"{key[5]} {key[6]}" for key in chosen})}
+              "target_authors": sorted({t["target_author_id"] for t in chosen}),
+              "pair_keys": sorted({f"{t['source_author_id']} {t['target_author_id']}" for t in chosen})}
+    # a summary row names its tie with the columns of an evidence row, so group_key reads both
+    ties = {group_key({"kind": "direct", **t}) for t in chosen}
     # the pair filter lets through rows of the same two people at other units: drop them
-    rows = [row for row in store.run("direct_ties_between", params) if group_key(row) in chosen]
+    rows = [row for row in store.run("direct_ties_between", params) if group_key(row) in ties]
     return rows, total
 
 
