@@ -94,23 +94,30 @@ def _alive(pid: int | None) -> bool:
     """True when ``pid`` runs and is not a zombie (a zombie still answers kill(pid, 0))."""
     if not pid:
         return False
-    _reap(pid)
+    if _reap(pid):
+        return False
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
-    if stat.rsplit(")", 1)[-1].split()[0] == "Z":
-        _reap(pid)  # it exited between the first reap and the read: reap it now, or it lingers
-        return False
-    return True
+    if stat.rsplit(")", 1)[-1].split()[0] != "Z":
+        return True
+    # A zombie. If it is our child it may not be reapable yet: the JVM's main thread shows
+    # "Z" while its other threads still exit, and waitpid waits for the last of them. Until
+    # it is reaped it has not ended (and an unreaped zombie would linger in /proc).
+    return _reap(pid) is None
 
 
-def _reap(pid: int) -> None:
-    """Collect the exit status of ``pid`` if it is our own child that has exited."""
+def _reap(pid: int) -> bool | None:
+    """Collect the exit status of ``pid`` if it is our own child that has exited.
+
+    True: reaped now. None: our child, not ended yet. False: not our child.
+    """
     try:
-        os.waitpid(pid, os.WNOHANG)
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
-        pass
+        return False
+    return True if reaped == pid else None
 
 
 def _is_our_server(pid: int, home: Path) -> bool:
