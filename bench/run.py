@@ -31,8 +31,8 @@ from neo4j.exceptions import Neo4jError
 from bench import stages
 from bench.corpora import ensure_corpus
 from bench.report import growth, print_table, rows_for_table
+from graph.errors import TiesError
 from ties.config import Config
-from ties.errors import TiesError
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"parse_works_per_s": 20_000, "neo4j_vs_naive": 10.0, "paths_neo4j_1e6_s": 2.0,

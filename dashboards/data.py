@@ -12,12 +12,12 @@ import threading
 import pandas as pd
 import streamlit as st
 
+from graph.errors import TiesError
 from graph.store import open_store
 from graph.tables import read_meta
 from queries.evidence import KINDS, TieQuery, find_evidence
 from queries.export import Bundle, gather
 from ties.config import Config, load_config
-from ties.errors import TiesError
 
 NOTE = "Co-authorship is evidence of collaboration, not of wrongdoing."
 _LOCK = threading.RLock()  # one embedded connection shared by every session thread (re-entered by _bundle)

@@ -17,10 +17,11 @@ from typing import Any
 import ladybug
 import pyarrow.parquet as pq
 
+from graph.errors import StoreError
 from graph.schema import SCHEMA_PATH, Schema, load_schema
+from graph.store import ClosesOnExit
 from graph.tables import publish_generation, require_tables
 from queries.registry import bind_params, load_query
-from ties.errors import StoreError
 
 DB_FILE = "graph.lbdb"
 SCHEMA_STAMP = "schema.sha256"
@@ -63,7 +64,7 @@ def schema_digest() -> str:
     return hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()
 
 
-class LadybugStore:
+class LadybugStore(ClosesOnExit):
     """GraphStore over a LadybugDB database at ``<root>/current/graph.lbdb``."""
 
     name = "local"

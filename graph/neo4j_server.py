@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from string import Template
 
-from ties.errors import ConfigError, ServiceUnavailable
+from graph.errors import ConfigError, ServiceUnavailable
 
 __all__ = ["local_connection", "start", "status", "stop", "server_dir"]
 

@@ -20,11 +20,12 @@ import pyarrow.parquet as pq
 from neo4j.exceptions import AuthError, Neo4jError
 from neo4j.exceptions import ServiceUnavailable as DriverUnavailable
 
+from graph.errors import ServiceUnavailable, StoreError
 from graph.schema import Schema, load_schema
+from graph.store import ClosesOnExit
 from graph.tables import require_tables
 from queries.registry import bind_params, load_query
 from ties.config import Config
-from ties.errors import ServiceUnavailable, StoreError
 
 #: seconds one write batch may take before the server ends it and it is retried as two halves:
 #: a batch takes about a second; the server's own limit (120 s) made a rare stall cost minutes
@@ -107,7 +108,7 @@ def _row_hash(row: dict) -> str:
     return hashlib.blake2b(orjson.dumps(row, option=orjson.OPT_SORT_KEYS), digest_size=12).hexdigest()
 
 
-class Neo4jStore:
+class Neo4jStore(ClosesOnExit):
     """GraphStore over a Neo4j 5 server (Community is enough)."""
 
     name = "neo4j"

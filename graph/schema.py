@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from ties.errors import ConfigError
+from graph.errors import ConfigError
 
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
 PROPERTY_TYPES = {"string", "int", "float", "bool", "string[]"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
+from graph.errors import ConfigError
 from ties.config import Config
-from ties.errors import ConfigError
 
 
 class GraphStore(Protocol):
@@ -28,6 +28,20 @@ class GraphStore(Protocol):
         """Number of nodes per label and relationships per type."""
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> GraphStore: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+
+class ClosesOnExit:
+    """Mixin for the stores: ``with open_store(config) as store:`` closes the store on any exit."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def open_store(config: Config, read_only: bool = False) -> GraphStore:

@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from graph.errors import InputError
 from graph.schema import Schema, load_schema
-from ties.errors import InputError
 
 ARROW_TYPES = {
     "string": pa.string(),

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ties.errors import InputError
+from graph.errors import InputError
 
 
 def read_yaml(path: Path) -> Any:
@@ -17,7 +17,7 @@ def read_yaml(path: Path) -> Any:
     >>> read_yaml(Path("/nonexistent.yaml"))
     Traceback (most recent call last):
     ...
-    ties.errors.InputError: /nonexistent.yaml: cannot read: No such file or directory
+    graph.errors.InputError: /nonexistent.yaml: cannot read: No such file or directory
     """
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))

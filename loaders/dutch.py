@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from graph.errors import InputError
 from loaders.datafile import read_yaml
 from loaders.watchlist import normalise_name
-from ties.errors import InputError
 
 __all__ = ["DutchInstitution", "DutchRegistry", "load_dutch_institutions", "SECTORS", "DEFAULT_PATH"]
 

@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 from tqdm import tqdm
 
+from graph.errors import InputError
 from loaders.openalex import (
     WORK_FIELDS,
     ClientSettings,
@@ -35,7 +36,6 @@ from loaders.openalex import (
     fetch_list_page,
 )
 from ties.config import Config
-from ties.errors import InputError
 
 __all__ = ["FetchState", "FetchSummary", "WorksQuery", "fetch_works", "page_path"]
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import orjson
 import yaml
 
-from ties.errors import ConfigError, InputError
+from graph.errors import ConfigError, InputError
 
 __all__ = ["Mix", "CorpusSummary", "generate_works", "write_corpus", "FORMATS"]
 

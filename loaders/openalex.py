@@ -3,7 +3,7 @@
 Why our own and not pyalex: pyalex retries nothing by default, caps cursor paging
 quietly and cannot tell a short burst limit from a used-up daily allowance. This client
 retries 429/5xx/dropped connections/truncated JSON with backoff honouring
-``Retry-After``, stops with :class:`~ties.errors.QuotaExhausted` (saying when to
+``Retry-After``, stops with :class:`~graph.errors.QuotaExhausted` (saying when to
 resume) when the day's allowance is gone, keeps below the request rate the API allows,
 and never lets the API key reach a file, a log line or an error message.
 
@@ -32,9 +32,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from graph.errors import FetchError, QuotaExhausted
 from ties import __version__
 from ties.config import Config
-from ties.errors import FetchError, QuotaExhausted
 
 __all__ = [
     "ENDPOINTS",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import orjson
 
-from ties.errors import InputError
+from graph.errors import InputError
 
 JSON_SUFFIXES = (".json",)
 LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".gz")

@@ -57,7 +57,7 @@ def snapshot_files(spark, source: str) -> list[str]:
             root = root / "works"
         files = sorted(root.glob(PART_GLOB))
         if not files:
-            from ties.errors import InputError
+            from graph.errors import InputError
 
             raise InputError(f"{source}: no snapshot parts ({PART_GLOB}) found")
         return [str(p.resolve()) for p in files]
@@ -67,7 +67,7 @@ def snapshot_files(spark, source: str) -> list[str]:
     statuses = fs.globStatus(pattern) or []
     files = sorted(str(s.getPath().toString()) for s in statuses)
     if not files:
-        from ties.errors import InputError
+        from graph.errors import InputError
 
         raise InputError(f"{source}: no snapshot parts ({PART_GLOB}) found")
     return files

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph.errors import InputError
 from loaders.datafile import read_yaml
-from ties.errors import InputError
 
 __all__ = ["load_tech_areas", "load_area_labels", "DEFAULT_PATH"]
 

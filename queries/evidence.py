@@ -20,9 +20,9 @@ from itertools import islice
 
 import networkx as nx
 
+from graph.errors import InputError
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
-from ties.errors import InputError
 
 __all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "target_params"]
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
+from graph.errors import InputError
 from queries.paths import build_path, paths_report
-from ties.errors import InputError
 
 __all__ = [
     "FORMATS", "NOTE", "Bundle", "gather", "network_html", "render", "subgraph_from_paths",

@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from graph.errors import InputError
 from graph.store import GraphStore
 from queries.evidence import TieQuery, find_evidence
-from ties.errors import InputError
 
 __all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence", "exposure_inputs", "exposure_table",
            "units_of"]

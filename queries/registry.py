@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ties.errors import ConfigError, InputError
+from graph.errors import ConfigError, InputError
 
 QUERY_DIR = Path(__file__).parent
 PARTS_DIR = QUERY_DIR / "parts"

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graph.errors import InputError
 from graph.tables import read_tables
 from loaders.ingest import ingest
 from loaders.normalise import RecordError, involves, normalise_work
@@ -25,7 +26,6 @@ from loaders.readers import input_files
 from loaders.resolve import ProjectResolver
 from tests.corpus import authorship, work
 from ties.config import Config
-from ties.errors import InputError
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 INGEST_SETTINGS = settings(max_examples=15, deadline=None,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.errors import StoreError
 from graph.store import open_store
 from ties.config import load_config
-from ties.errors import StoreError
 
 
 def test_environment_wins_over_dotenv(tmp_path: Path):

@@ -19,11 +19,11 @@ from pathlib import Path
 import orjson
 import pytest
 
+from graph.errors import FetchError, InputError, QuotaExhausted
 from loaders.fetch import WorksQuery, fetch_works, page_path
 from loaders.openalex import WORK_FIELDS, ClientSettings, OpenAlexClient, fetch_work
 from ties.cli import main
 from ties.config import Config
-from ties.errors import FetchError, InputError, QuotaExhausted
 
 try:
     from tests.replay_server import ReplayServer

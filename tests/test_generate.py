@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph.errors import InputError
 from loaders import generate
 from loaders.generate import DATA_FILE, Mix, generate_works, write_corpus
 from ties.cli import main
-from ties.errors import InputError
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 OA = "https://openalex.org/"

@@ -15,13 +15,13 @@ from pathlib import Path
 import orjson
 import pytest
 
+from graph.errors import InputError
 from graph.ladybug_store import LadybugStore
 from loaders.ingest import ingest
 from queries.registry import load_query
 from tests.cli_runner import run_cli
 from tests.corpus import INSTITUTIONS, OA, known_works
 from ties.config import Config
-from ties.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = [

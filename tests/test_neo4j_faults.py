@@ -24,9 +24,9 @@ from faults.run import (
     timed_ties,
 )
 from graph import neo4j_server
+from graph.errors import ServiceUnavailable, StoreError
 from graph.neo4j_store import Neo4jStore
 from ties.config import load_config
-from ties.errors import ServiceUnavailable, StoreError
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 SEED = random.randrange(1_000_000)

@@ -20,8 +20,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
 from graph import neo4j_server
+from graph.errors import ConfigError
 from ties.cli import cli
-from ties.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

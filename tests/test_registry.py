@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from graph.errors import ConfigError
 from queries import registry
-from ties.errors import ConfigError
 
 
 @pytest.fixture

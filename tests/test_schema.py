@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from graph.errors import ConfigError
 from graph.ladybug_store import ladybug_ddl
 from graph.neo4j_store import neo4j_schema_statements
 from graph.schema import load_schema, parse_schema
-from ties.errors import ConfigError
 
 
 def test_shipped_schema_has_the_required_labels_and_types():

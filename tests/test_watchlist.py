@@ -9,11 +9,11 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
+from graph.errors import InputError
 from loaders.dutch import SECTORS, load_dutch_institutions
 from loaders.tech_areas import load_area_labels, load_tech_areas
 from loaders.watchlist import entity_rows, load_watchlist, subordinate_rows
 from ties.cli import cli
-from ties.errors import InputError
 
 DATA = Path(__file__).parent / "data"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"

@@ -11,8 +11,8 @@ import sys
 
 import click
 
+from graph.errors import TiesError
 from ties import __version__
-from ties.errors import TiesError
 
 #: command name -> module under ties.commands exposing ``command``
 COMMANDS = {

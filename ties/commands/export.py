@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from graph.errors import InputError
 from graph.store import open_store
 from graph.tables import read_meta, require_tables
 from queries.export import FORMATS, SUFFIX, gather, render
 from ties.commands._common import config_from, echo_json, json_option, store_option
 from ties.commands.paths import tie_query_from, tie_query_options
-from ties.errors import InputError
 
 
 @click.command("export")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from graph.errors import InputError
 from graph.store import open_store
 from loaders.ingest import ingest
 from loaders.resolve import ProjectResolver, watchlist_institution_ids
 from ties.commands._common import config_from, echo_json, json_option, store_option
-from ties.errors import InputError
 
 
 @click.command("load")

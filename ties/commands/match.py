@@ -7,8 +7,8 @@ import sys
 
 import click
 
+from graph.errors import InputError
 from ties.commands._common import echo_json
-from ties.errors import InputError
 
 
 @click.command("match")

@@ -16,8 +16,8 @@ from pathlib import Path
 import click
 import yaml
 
+from graph.errors import InputError
 from ties.commands._common import echo_json
-from ties.errors import InputError
 
 _PAREN_ZH = re.compile(r"\s*\(([^()]*[\u3400-\u9fff][^()]*)\)\s*$")
 
