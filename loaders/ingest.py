@@ -250,6 +250,30 @@ def add_missing_end_nodes(frames: dict[str, pd.DataFrame | pa.Table]) -> dict[st
     return frames
 
 
+def registry_facts(institutions: pd.DataFrame, resolver: ProjectResolver) -> pd.DataFrame:
+    """Name and country of each institution from a registry the project trusts, when one knows it.
+
+    Why: every work record carries its own copy of each institution's ``display_name``,
+    ``country_code`` and ``type``, and whichever record was read last used to decide them
+    for every report and page: one edited record could rename TU Delft or move it out of
+    the Netherlands. The Dutch registry (``dutch_institutions.yaml``) and the watchlist
+    (its first OpenAlex id per entity) are the project's own curated facts and win; other
+    institutions keep OpenAlex's values.
+    """
+    if institutions.empty:
+        return institutions
+    names, countries = institutions["name"].tolist(), institutions["country"].tolist()
+    for i, oid in enumerate(institutions["id"].tolist()):
+        dutch = resolver.dutch.by_openalex_id(oid) if isinstance(oid, str) else None
+        if dutch is not None:
+            names[i], countries[i] = dutch.name, "NL"
+            continue
+        entity = resolver.watchlist.by_openalex_id(oid) if isinstance(oid, str) else None
+        if entity is not None and entity.openalex_ids and entity.openalex_ids[0] == oid:
+            names[i], countries[i] = entity.name, "CN"
+    return institutions.assign(name=names, country=countries)
+
+
 def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver) -> dict:
     """Add the watchlist, institution matches, Dutch sectors, any missing end nodes, and
     the ranked direct ties derived from them (`loaders.tie_summaries`).
@@ -263,7 +287,7 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
     if isinstance(frames["institutions"], pa.Table):
         frames["institutions"] = frames["institutions"].to_pandas()
     frames = add_missing_end_nodes(frames)
-    institutions = frames["institutions"].copy()
+    institutions = registry_facts(frames["institutions"].copy(), resolver)
     institutions["sector"] = [resolver.dutch.sector_of(i) or "" for i in institutions["id"]]
     frames["institutions"] = institutions.reset_index(drop=True)
     matches = []

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from graph.store import open_store
 from queries.evidence import TieQuery
+from queries.export import csv_text
 from queries.exposure import DIMENSIONS, exposure
 from ties.commands._common import config_from, echo_json, store_option
 
@@ -42,7 +41,7 @@ def command(by: str, country: str, institution: str, target: str, since: int, un
     elif as_csv:
         out = table.copy()
         out["trend"] = [";".join(f"{y}:{n}" for y, n in t.items()) for t in out["trend"]]
-        out.to_csv(sys.stdout, index=False)
+        click.echo(csv_text(out), nl=False)
     else:
         if table.empty:
             click.echo("no ties found for these filters")
