@@ -323,7 +323,7 @@ def to_html(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
     return with_csp(network_html(G, height="800px", header=header)).encode("utf-8")
 
 
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+_INLINE_SCRIPT = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S | re.I)
 
 
 def content_security_policy(page: str) -> str:
