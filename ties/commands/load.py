@@ -70,3 +70,7 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
         click.echo(f"  rejected {rejection}", err=True)
     if report.rejected > show_rejections:
         click.echo(f"  ... and {report.rejected - show_rejections} more", err=True)
+    for file, lost in sorted(report.lost_by_file().items()):
+        click.echo(f"  lost in {file}: {lost} record(s) or part(s)", err=True)
+    for repair in report.repairs[:show_rejections]:
+        click.echo(f"  repaired {repair}", err=True)
