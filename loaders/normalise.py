@@ -97,6 +97,21 @@ def _str(value: object, field: str | tuple[int, str]) -> str:
     raise RecordError(_field(field), f"expected a string, got {type(value).__name__}")
 
 
+#: longest id and longest indexed text (names, DOI, ROR, country) a record may carry. Why:
+#: Neo4j refuses index entries past ~8 KB ("Property value is too large to index"), and one
+#: 1 MB author name made every later `ties sync` fail; no real name or id comes near these
+MAX_ID = 512
+MAX_INDEXED = 1000
+
+
+def _bounded(text: str, field: str | tuple[int, str], limit: int = MAX_INDEXED) -> str:
+    """`text` if at most `limit` characters, else a RecordError naming the field."""
+    if len(text) > limit:
+        raise RecordError(_field(field), f"{len(text):,} characters, more than {limit:,} (no real value is this "
+                                         "long; it would not fit in a store index)")
+    return text
+
+
 def _bool(value: object, field: str | tuple[int, str]) -> bool:
     """A true/false field: None means false; ``"no"`` or 1 is a RecordError, not true."""
     if value.__class__ is bool:
@@ -154,12 +169,13 @@ def work_id_of(work: dict) -> str:
 
 
 def _institution_row(inst: dict, where: str) -> dict:
-    lineage = [t for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str) and (t := _text(x))]
+    lineage = [_bounded(t, f"{where}.lineage", MAX_ID)
+               for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str) and (t := _text(x))]
     return {
-        "id": _text(inst["id"]),
-        "ror": _str(inst.get("ror"), f"{where}.ror"),
-        "name": _str(inst.get("display_name"), f"{where}.display_name"),
-        "country": _str(inst.get("country_code"), f"{where}.country_code").upper(),
+        "id": _bounded(_text(inst["id"]), f"{where}.id", MAX_ID),
+        "ror": _bounded(_str(inst.get("ror"), f"{where}.ror"), f"{where}.ror"),
+        "name": _bounded(_str(inst.get("display_name"), f"{where}.display_name"), f"{where}.display_name"),
+        "country": _bounded(_str(inst.get("country_code"), f"{where}.country_code"), f"{where}.country_code").upper(),
         "type": _str(inst.get("type"), f"{where}.type"),
         "lineage": lineage,
         "source": "openalex",
@@ -238,7 +254,8 @@ def _pairings(authorship: dict, known: dict[str, dict], index: int) -> list[tupl
             ids = aff.get("institution_ids")
             if ids.__class__ is not list:
                 ids = _list(ids, f"authorships[{index}].affiliations[{number}].institution_ids")
-            ids = [t for i in ids if isinstance(i, str) and (t := _text(i))]
+            ids = [_bounded(t, (index, f"affiliations[{number}].institution_ids"), MAX_ID)
+                   for i in ids if isinstance(i, str) and (t := _text(i))]
             paired.update(ids)
             pairs.append((_str(aff.get("raw_affiliation_string"),
                                (index, f"affiliations[{number}].raw_affiliation_string")), ids))
@@ -273,7 +290,7 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
     wid = work_id_of(work)
     year = _year(work)
     topic = work.get("primary_topic") if isinstance(work.get("primary_topic"), dict) else {}
-    doi = _str(work.get("doi"), "doi")
+    doi = _bounded(_str(work.get("doi"), "doi"), "doi")
     title = _str(work.get("display_name"), "display_name") or _str(work.get("title"), "title")
     _str(work.get("title"), "title")  # checked even when display_name is given
     rows = WorkRows()
@@ -307,10 +324,10 @@ def _authorship_rows(
     if not isinstance(author, dict):
         author = {}
     aid = author.get("id")
-    aid = aid if isinstance(aid, str) and aid else None
+    aid = _bounded(aid, (index, "author.id"), MAX_ID) if isinstance(aid, str) and aid else None
     name = _str(author.get("display_name"), (index, "author.display_name"))
     raw_name = _str(authorship.get("raw_author_name"), (index, "raw_author_name"))
-    name = name or raw_name
+    name = _bounded(name or raw_name, (index, "author.display_name" if name else "raw_author_name"))
     if aid is None:
         # deleted or unresolved author: keep the authorship's evidence under a stable local id
         aid = f"ties:author:{wid.rsplit('/', 1)[-1]}:{index}"
