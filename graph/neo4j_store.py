@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from neo4j.exceptions import AuthError, Neo4jError
 from neo4j.exceptions import ServiceUnavailable as DriverUnavailable
 
-from graph.errors import ServiceUnavailable, StoreError
+from graph.errors import ConfigError, ServiceUnavailable, StoreError
 from graph.schema import Schema, load_schema
 from graph.store import ClosesOnExit
 from graph.tables import require_tables
@@ -108,6 +108,25 @@ def _dicts(result: neo4j.Result) -> list[dict]:
     return [dict(zip(keys, values, strict=True)) for values in result]
 
 
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_uri(uri: str) -> str:
+    """`uri` if it names a Bolt endpoint, else a ConfigError saying what one looks like.
+
+    Why: ``NEO4J_URI=notauri`` ended in the driver's traceback, and ``http://...`` (the
+    browser's port) in a missing optional module deep inside the driver.
+    """
+    scheme, sep, rest = uri.partition("://")
+    if scheme.lower() in ("http", "https"):
+        raise ConfigError(f"NEO4J_URI {uri!r}: that is Neo4j's HTTP (browser) address; the store speaks Bolt: "
+                          "bolt://host:7687 or neo4j://host:7687")
+    if not sep or scheme.lower() not in BOLT_SCHEMES or not rest.strip("/"):
+        raise ConfigError(f"NEO4J_URI {uri!r}: expected bolt://host:port or neo4j://host:port "
+                          f"(schemes: {', '.join(BOLT_SCHEMES)})")
+    return uri
+
+
 def _too_long(value: object) -> bool:
     return isinstance(value, str) and len(value) * 4 > MAX_INDEXED_BYTES and len(value.encode()) > MAX_INDEXED_BYTES
 
@@ -134,6 +153,7 @@ class Neo4jStore(ClosesOnExit):
         self.batch_rows = batch_rows
         self.oversized: list[str] = []  #: rows skipped at load because a key was too long to index
         self.state_dir = state_dir
+        check_uri(uri)
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 uri, auth=(user, password or ""),

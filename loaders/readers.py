@@ -52,6 +52,10 @@ class Rejection:
 def input_files(paths: Iterable[Path]) -> list[Path]:
     """The readable files under `paths`, sorted, failing on a path that does not exist."""
     files: list[Path] = []
+    paths = list(paths)
+    if any(not str(p).strip() for p in paths):
+        # Path("") is the current folder: an empty argument (an unset shell variable) loaded it
+        raise InputError("an input path is empty; name a file or folder")
     for path in map(Path, paths):
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")

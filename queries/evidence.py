@@ -14,6 +14,7 @@ Every tie is a list of evidence rows that each name a work, DOI and raw string.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -24,7 +25,7 @@ from graph.errors import InputError
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
 
-__all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "target_params"]
+__all__ = ["KINDS", "TieQuery", "check_source", "find_evidence", "indirect_ties", "target_params"]
 
 KINDS = ("dual_affiliation", "direct", "career", "indirect")
 TARGETS = {"cmc": "cmc", "industry": "defence_industry", "security": "security", "all": ""}
@@ -47,6 +48,23 @@ class TieQuery:
     kinds: tuple[str, ...] = KINDS
 
     def __post_init__(self) -> None:
+        # one place for every command and the dashboard: case and spaces normalised, values bounded
+        for name in ("country", "institution", "department", "target", "field"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise InputError(f"{OPTION[name]} must be text, got {value!r}")
+            object.__setattr__(self, name, value.strip())
+        object.__setattr__(self, "country", self.country.upper())
+        if self.country and not re.fullmatch(r"[A-Z]{2}", self.country):
+            raise InputError(f"--from-country {self.country!r}: expected a two-letter ISO code such as NL")
+        if not self.target:
+            raise InputError("--to is empty: use cmc, industry, security, all or a watchlist entity id")
+        if self.target.lower() in TARGETS:
+            object.__setattr__(self, "target", self.target.lower())
+        for name, low, high in BOUNDS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InputError(f"{OPTION[name]} {value!r}: must be a whole number from {low} to {high}")
         if self.max_hops < 1:
             raise InputError(f"--max-hops must be at least 1, got {self.max_hops}")
         if self.since > self.until:
@@ -57,6 +75,26 @@ class TieQuery:
 
     def filters(self) -> dict:
         return asdict(self)
+
+
+#: the command-line option behind each field, for messages
+OPTION = {"country": "--from-country", "institution": "--from-institution", "department": "--from-department",
+          "target": "--to", "field": "--field", "max_hops": "--max-hops", "since": "--since", "until": "--until",
+          "min_works": "--min-works", "k": "-k"}
+#: (field, lowest, highest): beyond these a value is a typo or an attack (``-k 10**20`` crashed islice)
+BOUNDS = (("max_hops", 1, 6), ("since", 0, 9999), ("until", 0, 9999), ("min_works", 1, 1_000_000),
+          ("k", 1, 10_000))
+
+
+def check_source(query: TieQuery) -> TieQuery:
+    """Refuse a query without any source side: ``--from-country ''`` and no institution or
+    department would take every institution in the world as a source (Tsinghua and NUDT
+    were listed as "sources"). The API keeps ``country=""`` for "any country" (tests, the
+    dashboard's institution views); commands call this."""
+    if not (query.country or query.institution or query.department):
+        raise InputError("--from-country is empty: give a two-letter code such as NL, or --from-institution "
+                         "or --from-department")
+    return query
 
 
 def target_params(target: str) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graph.store import open_store
-from queries.evidence import TieQuery
+from queries.evidence import TieQuery, check_source
 from queries.export import csv_text
 from queries.exposure import DIMENSIONS, exposure
 from ties.commands._common import config_from, echo_json, store_option
@@ -28,8 +28,8 @@ def command(by: str, country: str, institution: str, target: str, since: int, un
 
     Example: ties exposure --by technology --since 2015 --csv
     """
-    query = TieQuery(country=country, institution=institution, target=target, since=since, until=until,
-                     kinds=("direct", "dual_affiliation"))
+    query = check_source(TieQuery(country=country, institution=institution, target=target, since=since,
+                                  until=until, kinds=("direct", "dual_affiliation")))
     graph = open_store(config_from(store), read_only=True)
     try:
         table = exposure(graph, by, query)

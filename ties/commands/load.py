@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from graph.errors import InputError
@@ -14,7 +12,7 @@ from ties.commands._common import config_from, echo_json, json_option, store_opt
 
 
 @click.command("load")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))  # str: "" stays "", not "."
 @click.option("--country", "countries", multiple=True, metavar="CC",
               help="Keep only works with an institution in this country (repeatable), e.g. NL.")
 @click.option("--institution", "institutions", multiple=True, metavar="ID",
@@ -26,7 +24,7 @@ from ties.commands._common import config_from, echo_json, json_option, store_opt
               help="How many rejected records to list.")
 @store_option
 @json_option
-def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: tuple[str, ...],
+def command(paths: tuple[str, ...], countries: tuple[str, ...], institutions: tuple[str, ...],
             with_watchlist: bool, show_rejections: int, store: str | None, as_json: bool) -> None:
     """Load OpenAlex works from files or folders.
 

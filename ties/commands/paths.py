@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graph.store import open_store
-from queries.evidence import KINDS, TieQuery
+from queries.evidence import KINDS, TieQuery, check_source
 from queries.ranked import find_paths
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
@@ -41,7 +41,7 @@ def tie_query_from(kwargs: dict) -> TieQuery:
         kwargs["institution"] = "https://openalex.org/" + institution
     if kwargs.get("institution") or kwargs.get("department"):
         kwargs.setdefault("country", "NL")
-    return TieQuery(kinds=kinds, **kwargs)
+    return check_source(TieQuery(kinds=kinds, **kwargs))
 
 
 @click.command("paths")
