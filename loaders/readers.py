@@ -362,9 +362,19 @@ def manifest_counts(folder: Path) -> dict[str, int]:
             data = orjson.loads(manifest.read_bytes())
         except orjson.JSONDecodeError as exc:
             raise InputError(f"{manifest}: invalid manifest JSON: {exc}") from exc
-        for entry in data.get("entries", []):
-            url = str(entry.get("url", ""))
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise InputError(f"{manifest}: expected an object with an 'entries' list (the snapshot's manifest), "
+                             f"got {type(entries if isinstance(data, dict) else data).__name__}")
+        for i, entry in enumerate(entries):
+            meta = entry.get("meta") if isinstance(entry, dict) else None
+            count = meta.get("record_count") if isinstance(meta, dict) else None
+            if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or isinstance(count, bool) \
+                    or not isinstance(count, int) or count < 0:
+                raise InputError(f"{manifest}: entries[{i}]: expected {{url: text, meta: {{record_count: "
+                                 f"a whole number}}}}, got {str(entry)[:120]}")
+            url = entry["url"]
             marker = url.rfind("updated_date=")
             rel = url[marker:] if marker >= 0 else url.rsplit("/", 1)[-1]
-            counts[str(manifest.parent / rel)] = int(entry.get("meta", {}).get("record_count", 0))
+            counts[str(manifest.parent / rel)] = count
     return counts
