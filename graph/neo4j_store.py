@@ -17,7 +17,7 @@ from typing import Any
 import neo4j
 import orjson
 import pyarrow.parquet as pq
-from neo4j.exceptions import AuthError, Neo4jError
+from neo4j.exceptions import AuthError, Neo4jError, SessionExpired
 from neo4j.exceptions import ServiceUnavailable as DriverUnavailable
 
 from graph.errors import ConfigError, ServiceUnavailable, StoreError
@@ -288,6 +288,9 @@ class Neo4jStore(ClosesOnExit):
                                  count=f"MATCH ()-[r:{rel.type}]->(:{end.target}) RETURN count(r) AS c")
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the load: {exc.message}") from exc
+        except (DriverUnavailable, SessionExpired) as exc:
+            raise ServiceUnavailable(f"Neo4j at {self.uri} went away during the sync ({type(exc).__name__}); "
+                                     "start it again and rerun `ties sync`: it continues where it stopped") from exc
         return self.counts()
 
     def _sync_table(self, tables_dir: Path, table: str, key: tuple[str, ...], merge: str, delete: str,
