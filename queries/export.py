@@ -33,7 +33,8 @@ from queries.paths import build_path, paths_report
 from queries.tooltips import edge_tooltip, node_tooltip, safe_url
 
 __all__ = [
-    "FORMATS", "NOTE", "Bundle", "csv_text", "gather", "network_html", "render", "subgraph_from_paths",
+    "FORMATS", "NOTE", "Bundle", "csv_text", "gather", "markdown_text", "sandboxed", "with_csp",
+    "network_html", "render", "subgraph_from_paths",
     "to_csv_zip", "to_graphml", "to_html", "to_json", "to_markdown", "work_ids",
 ]
 
@@ -384,6 +385,9 @@ def _md(text: object) -> str:
     """
     flat = " ".join(str(text).split()) if not str(text).isprintable() else str(text)
     return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+markdown_text = _md  #: public name for other Markdown sinks (the dashboard's st.markdown/st.write of record text)
 
 
 def _code(value: object) -> str:
