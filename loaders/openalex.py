@@ -9,7 +9,7 @@ and never lets the API key reach a file, a log line or an error message.
 
 Example
 -------
->>> from ties.config import Config
+>>> from graph.settings import Config
 >>> client = OpenAlexClient(Config(openalex_api_key="s3cr3t-key"), warn=False)
 >>> client.redact("https://api.openalex.org/works?api_key=s3cr3t-key&per_page=1")
 'https://api.openalex.org/works?per_page=1'
@@ -33,8 +33,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from graph.errors import FetchError, QuotaExhausted
-from ties import __version__
-from ties.config import Config
+from graph.settings import VERSION as __version__
+from graph.settings import Config
 
 __all__ = [
     "ENDPOINTS",

@@ -16,6 +16,7 @@ import pandas as pd
 from graph.errors import InputError
 from graph.store import GraphStore
 from queries.evidence import TieQuery, find_evidence
+from queries.tech_areas import load_tech_areas
 
 __all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence", "exposure_inputs", "exposure_table",
            "units_of"]
@@ -34,8 +35,6 @@ def _branch(chain: list[str] | None) -> str:
 
 
 def _tech_areas() -> dict[str, list[str]]:
-    from loaders.tech_areas import load_tech_areas
-
     return load_tech_areas()
 
 

@@ -18,7 +18,7 @@ import pytest
 from graph.errors import InputError
 from graph.ladybug_store import LadybugStore
 from loaders.ingest import ingest
-from queries.registry import load_query
+from queries.registry import load_query, render
 from tests.cli_runner import run_cli
 from tests.corpus import INSTITUTIONS, OA, known_works
 from ties.config import Config
@@ -57,7 +57,7 @@ def hostile_home(tmp_path_factory) -> Config:
     page.write_bytes(orjson.dumps({"results": hostile_works()}))
     config = Config(home=base / "home")
     ingest([page], config, progress=False)
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     store.load(config.tables_dir)
     store.close()
     return config
@@ -72,7 +72,7 @@ def in_hostile_home(hostile_home: Config, monkeypatch) -> Config:
 
 
 def _counts(config: Config) -> dict[str, int]:
-    store = LadybugStore(config.ladybug_dir, read_only=True)
+    store = LadybugStore(config.ladybug_dir, read_only=True, queries=render)
     try:
         return store.counts()
     finally:
