@@ -43,7 +43,6 @@ __all__ = [
     "ClientSettings",
     "OpenAlexClient",
     "fetch_list_page",
-    "fetch_rate_limit",
     "fetch_work",
 ]
 
@@ -348,11 +347,6 @@ def fetch_work(client: OpenAlexClient, work_id: str) -> ApiResponse:
     """One work by id (``W123`` or its URL); a merged id is followed to the surviving work."""
     short = work_id.rstrip("/").rsplit("/", 1)[-1]
     return client.get(f"{ENDPOINTS['works']}/{short}")
-
-
-def fetch_rate_limit(client: OpenAlexClient) -> ApiResponse:
-    """The key's budget (``GET /rate-limit``): daily budget, used, remaining, reset time."""
-    return client.get("rate_limit")
 
 
 # -- helpers ---------------------------------------------------------------------------------

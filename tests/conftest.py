@@ -89,5 +89,16 @@ def known_neo4j(known_home: Config, neo4j_factory):
     return store
 
 
+NEO4J_FIXTURES = {"neo4j_credentials", "neo4j_factory", "known_neo4j"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test that uses a real Neo4j is marked `neo4j`, whether or not it says so, so
+    `make check` (``-m "not neo4j ..."``) never starts a server."""
+    for item in items:
+        if NEO4J_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+
+
 def under_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
