@@ -3,6 +3,7 @@ and the Neo4j password never on a command line."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,8 @@ def test_the_neo4j_password_is_never_on_a_command_line_and_the_real_tool_reads_i
     argv = neo4j_server.initial_password_command(java, lib, tmp_path / "x.args")
     assert secret not in " ".join(argv) and argv[-1] == f"@{tmp_path / 'x.args'}"
     with pytest.raises(Exception, match="at least 8 characters"):
-        neo4j_server._set_initial_password(java, lib, home, "short")
-    neo4j_server._set_initial_password(java, lib, home, secret)
+        neo4j_server._set_initial_password(java, lib, home, "short", os.environ)
+    neo4j_server._set_initial_password(java, lib, home, secret, os.environ)
     base = neo4j_server.server_dir(home)
     assert (base / "data" / "dbms" / "auth.ini").is_file()
     assert not list(base.glob(".initial-password-*"))

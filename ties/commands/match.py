@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import click
 
 from graph.errors import InputError
+from loaders.matcher import Matcher
 from ties.commands._common import echo_json
 from ties.outputs import printable
 
@@ -25,8 +26,6 @@ def command(file, as_json: bool) -> None:
 
     Example: echo "College of Computer, NUDT, Changsha 410073, China" | ties match --json
     """
-    from loaders.matcher import Matcher
-
     matcher = Matcher()
     any_input = False
     for text in _lines(file):
