@@ -416,14 +416,15 @@ def scenario_hostile_text(tmp: Path) -> Outcome:
     from loaders.ingest import ingest
     from queries.evidence import TieQuery
     from queries.export import gather, render
+    from queries.registry import render as render_query
     from tests.hostile import hostile_works, write_hostile_corpus
     from ties.config import Config
 
     config = Config(home=tmp / "hostile_home")
     report = ingest([write_hostile_corpus(tmp / "hostile")], config, progress=False)
-    with LadybugStore(config.ladybug_dir) as store:
+    with LadybugStore(config.ladybug_dir, queries=render_query) as store:
         store.load(config.tables_dir)
-    with LadybugStore(config.ladybug_dir, read_only=True) as store:
+    with LadybugStore(config.ladybug_dir, read_only=True, queries=render_query) as store:
         bundle = gather(store, TieQuery(target="all", max_hops=3), read_meta(config.tables_dir))
     problems = []
     try:

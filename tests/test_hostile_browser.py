@@ -170,13 +170,14 @@ def _foreign(urls: list[str], allowed: tuple[str, ...]) -> list[str]:
 def hostile_home(tmp_path_factory) -> Path:
     from graph.ladybug_store import LadybugStore
     from loaders.ingest import ingest
+    from queries.registry import render as render_query
     from tests.hostile import write_hostile_corpus
     from ties.config import Config
 
     base = tmp_path_factory.mktemp("hostile-browser")
     cfg = Config(home=base / "home")
     ingest([write_hostile_corpus(base / "corpus")], cfg, progress=False)
-    with LadybugStore(cfg.ladybug_dir) as store:
+    with LadybugStore(cfg.ladybug_dir, queries=render_query) as store:
         store.load(cfg.tables_dir)
     return cfg.home
 

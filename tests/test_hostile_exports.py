@@ -30,11 +30,12 @@ NUMBER = re.compile(r"-?[0-9][0-9,.]*")
 def hostile_home(tmp_path_factory) -> Config:
     from graph.ladybug_store import LadybugStore
     from loaders.ingest import ingest
+    from queries.registry import render as render_query
 
     base = tmp_path_factory.mktemp("hostile")
     cfg = Config(home=base / "home")
     ingest([write_hostile_corpus(base / "corpus")], cfg, progress=False)
-    with LadybugStore(cfg.ladybug_dir) as store:
+    with LadybugStore(cfg.ladybug_dir, queries=render_query) as store:
         store.load(cfg.tables_dir)
     return cfg
 
@@ -42,8 +43,9 @@ def hostile_home(tmp_path_factory) -> Config:
 @pytest.fixture(scope="module")
 def bundle(hostile_home):
     from graph.ladybug_store import LadybugStore
+    from queries.registry import render as render_query
 
-    with LadybugStore(hostile_home.ladybug_dir, read_only=True) as store:
+    with LadybugStore(hostile_home.ladybug_dir, read_only=True, queries=render_query) as store:
         return gather(store, TieQuery(target="all", max_hops=3), read_meta(hostile_home.tables_dir))
 
 
