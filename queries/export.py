@@ -25,6 +25,7 @@ import networkx as nx
 import pandas as pd
 
 from graph.errors import InputError
+from queries.layout import layout_positions
 from queries.paths import build_path, paths_report
 from queries.ranked import find_paths
 
@@ -257,7 +258,7 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
 
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
     big = G.number_of_nodes() > PHYSICS_LIMIT
-    positions = nx.spring_layout(nx.Graph(G), seed=7, iterations=60) if big and len(G) else {}
+    positions = layout_positions(G) if big else {}
     for node, data in G.nodes(data=True):
         color, shape = _style(data)
         name = data.get("name") or node
