@@ -9,7 +9,7 @@ from __future__ import annotations
 import networkx as nx
 import streamlit as st
 
-from queries.export import LEGEND, STYLE, network_html, subgraph_from_paths
+from queries.export import LEGEND, STYLE, network_html, sandboxed, subgraph_from_paths
 
 MAX_NODES = 300
 MAX_PATHS = 50  #: default number of ranked paths drawn (readable, quick to lay out); the analyst can ask for more
@@ -54,5 +54,6 @@ def show_network(paths: list[dict], works: dict, height: int = 620, max_nodes: i
         st.info("No paths to draw for this selection.")
         return G
     legend()
-    st.iframe(network_html(G, height=f"{height - 20}px"), height=height)
+    # record text is drawn in a frame without allow-same-origin (Streamlit's own frame has it)
+    st.iframe(sandboxed(network_html(G, height=f"{height - 20}px"), f"{height - 10}px"), height=height)
     return G

@@ -15,6 +15,7 @@ Every tie is a list of evidence rows that each name a work, DOI and raw string.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, fields
 from itertools import islice
@@ -26,7 +27,8 @@ from graph.ids import institution_id
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
 
-__all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "selection_options", "target_params"]
+__all__ = ["KINDS", "TieQuery", "check_source", "find_evidence", "indirect_ties", "selection_options",
+           "target_params"]
 
 KINDS = ("dual_affiliation", "direct", "career", "indirect")
 TARGETS = {"cmc": "cmc", "industry": "defence_industry", "security": "security", "all": ""}
@@ -67,10 +69,28 @@ class TieQuery:
         "flag": "--kind", "choices": KINDS, "help": "Tie kinds, repeatable (default: all)."})
 
     def __post_init__(self) -> None:
-        # one reading of ids and codes for every caller (commands, dashboard, tests)
+        # one place for every caller (commands, dashboard, tests): text stripped, ids read one
+        # way, case normalised, numbers bounded (issue 18: -k 10**20, --to '', --from-country nl)
+        for name in ("country", "institution", "department", "target", "field"):
+            value = getattr(self, name)
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise InputError(f"{_flag(name)} must be text, got {value!r}")
+            object.__setattr__(self, name, value.strip())
         object.__setattr__(self, "institution", institution_id(self.institution))
-        object.__setattr__(self, "country", (self.country or "").strip().upper())
+        object.__setattr__(self, "country", self.country.upper())
         object.__setattr__(self, "kinds", tuple(self.kinds))
+        if self.country and not re.fullmatch(r"[A-Z]{2}", self.country):
+            raise InputError(f"--from-country {self.country!r}: expected a two-letter ISO code such as NL")
+        if not self.target:
+            raise InputError("--to is empty: use cmc, industry, security, all or a watchlist entity id")
+        if self.target.lower() in TARGETS:
+            object.__setattr__(self, "target", self.target.lower())
+        for name, low, high in BOUNDS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InputError(f"{_flag(name)} {value!r}: must be a whole number from {low} to {high}")
         if self.max_hops < 1:
             raise InputError(f"--max-hops must be at least 1, got {self.max_hops}")
         if self.since > self.until:
@@ -90,6 +110,27 @@ def selection_options() -> list[dict]:
     ['--from-country', '--from-institution']
     """
     return [{"name": f.name, "default": f.default, **f.metadata} for f in fields(TieQuery)]
+
+
+def _flag(name: str) -> str:
+    """The command-line option behind a TieQuery field, for messages."""
+    return next((f.metadata.get("flag", name) for f in fields(TieQuery) if f.name == name), name)
+
+
+#: (field, lowest, highest): beyond these a value is a typo or an attack (``-k 10**20`` crashed islice)
+BOUNDS = (("max_hops", 1, 6), ("since", 0, 9999), ("until", 0, 9999), ("min_works", 1, 1_000_000),
+          ("k", 1, 10_000))
+
+
+def check_source(query: TieQuery) -> TieQuery:
+    """Refuse a query without any source side: ``--from-country ''`` and no institution or
+    department would take every institution in the world as a source (Tsinghua and NUDT
+    were listed as "sources"). The API keeps ``country=""`` for "any country" (tests, the
+    dashboard's institution views); commands call this."""
+    if not (query.country or query.institution or query.department):
+        raise InputError("--from-country is empty: give a two-letter code such as NL, or --from-institution "
+                         "or --from-department")
+    return query
 
 
 def target_params(target: str) -> dict[str, str]:

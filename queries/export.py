@@ -13,6 +13,8 @@ per format turns a :class:`Bundle` into bytes.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import io
 import json
@@ -21,16 +23,20 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import defusedcsv.csv as defusedcsv
 import networkx as nx
 import pandas as pd
 
 from graph.errors import InputError
+from queries import tooltips
 from queries.layout import layout_positions
 from queries.paths import build_path, paths_report
 from queries.ranked import find_paths
+from queries.tooltips import edge_tooltip, node_tooltip, safe_url
 
 __all__ = [
-    "FORMATS", "NOTE", "Bundle", "gather", "network_html", "render", "subgraph_from_paths",
+    "FORMATS", "NOTE", "Bundle", "csv_text", "gather", "markdown_text", "sandboxed", "with_csp",
+    "network_html", "render", "subgraph_from_paths",
     "to_csv_zip", "to_graphml", "to_html", "to_json", "to_markdown", "work_ids",
 ]
 
@@ -200,6 +206,28 @@ def to_json(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
+def _cell(value: object) -> object:
+    """A cell value: missing as empty, a leading tab or carriage return made text like a formula."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, str) and value[:1] in ("\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """`frame` as CSV in which no cell a spreadsheet would evaluate starts with = + - @ | % tab CR.
+
+    Why: record text (a title ``=HYPERLINK(...)``) would run as a formula when an analyst
+    opens the file; ``defusedcsv`` prefixes such cells with ``'`` (OWASP's rule), numbers stay numbers.
+    """
+    buffer = io.StringIO()
+    writer = defusedcsv.writer(buffer, lineterminator="\n")
+    writer.writerow([str(c) for c in frame.columns])
+    writer.writerows([_cell(v) for v in row] for row in frame.itertuples(index=False, name=None))
+    return buffer.getvalue()
+
+
 def to_csv_zip(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
     """A zip of nodes.csv, edges.csv, works.csv and a README.txt with the filters and date."""
     G = bundle.graph if G is None else G
@@ -213,9 +241,9 @@ def to_csv_zip(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
                         "filters: " + json.dumps(bundle.filters, default=str), ""])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("nodes.csv", nodes.to_csv(index=False))
-        archive.writestr("edges.csv", edges.to_csv(index=False))
-        archive.writestr("works.csv", works.to_csv(index=False))
+        archive.writestr("nodes.csv", csv_text(nodes))
+        archive.writestr("edges.csv", csv_text(edges))
+        archive.writestr("works.csv", csv_text(works))
         archive.writestr("README.txt", readme)
     return buffer.getvalue()
 
@@ -224,20 +252,6 @@ def _style(data: dict) -> tuple[str, str]:
     if data.get("label") == "Institution" and data.get("role") in ("source", "target"):
         return STYLE[data["role"]]
     return STYLE.get(data.get("label", ""), ("#8c8c8c", "dot"))
-
-
-def _edge_title(items: list[dict]) -> str:
-    lines = []
-    for d in sorted(items, key=lambda d: (d.get("year") or 0, d.get("work_id") or ""))[:12]:
-        parts = [d["type"]] + [str(d[k]) for k in ("work_id", "doi", "year") if d.get(k)]
-        if d.get("raw_affiliation"):
-            parts.append(f'raw: "{d["raw_affiliation"]}"')
-        if d.get("rule"):
-            parts.append(f"rule: {d['rule']} {d.get('alias') or ''}".strip())
-        lines.append(" | ".join(parts))
-    if len(items) > 12:
-        lines.append(f"... and {len(items) - 12} more")
-    return "\n".join(lines)
 
 
 _EXTERNAL = [
@@ -265,16 +279,16 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
         # names only for institutions, departments and entities: people and works stay readable on hover
         label = name if data.get("label") in ("Institution", "Department", "Entity") else " "
         font = {"size": 26 if data.get("label") in ("Institution", "Entity") else 16}
-        tip = [f"{data.get('label', '')}: {name}", node] + [f"{k}: {data[k]}" for k in ("doi", "sector") if data.get(k)]
+        tip = node_tooltip({"id": node, **data})
         extra = {"x": float(positions[node][0] * 1500), "y": float(positions[node][1] * 1500)} if positions else {}
-        net.add_node(node, label=label[:60], title="\n".join(tip), color=color, shape=shape, font=font,
+        net.add_node(node, label=label[:60], title=tip, color=color, shape=shape, font=font,
                      size=10 if data.get("label") in ("Work", "Author") else 18, **extra)
     pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for u, v, data in G.edges(data=True):
         pairs[(u, v)].append(data)
     for (u, v), items in pairs.items():
         n_works = len({d["work_id"] for d in items if d.get("work_id")})
-        net.add_edge(u, v, title=_edge_title(items), width=1 + min(n_works, 9), label=items[0]["type"].lower()
+        net.add_edge(u, v, title=edge_tooltip(items), width=1 + min(n_works, 9), label=items[0]["type"].lower()
                      if n_works == 0 else None, color="#b0b0b0", arrows="to")
     options = {
         "physics": {"enabled": not big, "solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300},
@@ -290,7 +304,7 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
         "<center>\n          <h1></h1>\n        </center>", "")
     if header:
         page = page.replace("<body>", "<body>\n" + header, 1)
-    return page
+    return tooltips.activate(page)
 
 
 def _legend_html() -> str:
@@ -309,27 +323,91 @@ def to_html(bundle: Bundle, G: nx.MultiDiGraph | None = None) -> bytes:
              + (" &middot; <b>Synthetic demo data</b>" if context["synthetic"] else "") + "</p>",
              f"<p>Filters: <code>{html.escape(json.dumps(bundle.filters, default=str))}</code></p>", _legend_html()]
     header = '<div style="font-family:sans-serif;padding:0 1em">' + "\n".join(lines) + "</div>"
-    return network_html(G, height="800px", header=header).encode("utf-8")
+    return with_csp(network_html(G, height="800px", header=header)).encode("utf-8")
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S | re.I)
+
+
+def content_security_policy(page: str) -> str:
+    """A policy for `page` that admits its own inline scripts by hash and nothing else.
+
+    Why hashes: pyvis inlines vis-network and its drawing code as ``<script>`` blocks, and
+    ``'unsafe-inline'`` would also admit inline event handlers (``onerror=``) smuggled in
+    by a record. With hashes only, a handler attribute never runs, whatever reaches the DOM;
+    ``connect-src``/``img-src``/``form-action`` keep the page from reaching another host.
+    """
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+                     for body in _INLINE_SCRIPT.findall(page)})
+    return ("default-src 'none'; script-src " + " ".join(hashes or ["'none'"]) + "; style-src 'unsafe-inline'; "
+            "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def with_csp(page: str) -> str:
+    """`page` with its content security policy as the first element of ``<head>``."""
+    policy = html.escape(content_security_policy(page), quote=False)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    if "<head>" in page:
+        return page.replace("<head>", "<head>\n" + meta, 1)
+    return meta + page
+
+
+def sandboxed(page: str, height: str = "100%") -> str:
+    """`page` (with its policy) inside an ``<iframe sandbox="allow-scripts">`` given as srcdoc.
+
+    Why: Streamlit's own component frame always has ``allow-same-origin allow-scripts``, so
+    a script that got into it could read the app. The inner frame has an opaque origin and
+    no ``allow-same-origin``/``allow-modals``; only the project's own wrapper runs outside it.
+    """
+    return ('<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;height:100%}</style>'
+            '</head><body><iframe sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+            f'style="border:0;width:100%;height:{html.escape(height)}" srcdoc="{html.escape(with_csp(page))}">'
+            "</iframe></body></html>")
 
 
 def _doi_link(doi: str | None) -> str:
-    return f"[{doi}]({doi})" if doi and doi.startswith("http") else (doi or "no DOI")
+    """A DOI as an autolink when it is an https://doi.org/ URL, else as escaped text."""
+    if not doi:
+        return "no DOI"
+    url = safe_url(doi)
+    return f"<{url}>" if url else _md(doi)
+
+
+#: characters that start Markdown markup inside a line: emphasis, code, links and images
+#: (``[``), raw HTML and autolinks, entities, tables, strikethrough; escaped with a backslash
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 
 
 def _md(text: object) -> str:
-    """Escape the characters that would turn raw strings into Markdown markup."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(text))
+    """Record text as Markdown text: markup characters escaped, line breaks flattened.
+
+    Why: a title, DOI or institution name is attacker-controlled; unescaped, ``<img
+    onerror=...>`` is raw HTML and ``![t](http://host/p.png)`` a tracking image in any
+    CommonMark renderer.
+    """
+    flat = " ".join(str(text).split()) if not str(text).isprintable() else str(text)
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+markdown_text = _md  #: public name for other Markdown sinks (the dashboard's st.markdown/st.write of record text)
+
+
+def _code(value: object) -> str:
+    """A filter value as inline code, or as escaped text when it would break out of it."""
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return f"`{text}`" if "`" not in text and text.isprintable() else _md(text)
 
 
 def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
     source, target = path["source"], path["target"]
     dept = source.get("department") or (source["department_id"] or "").split("#", 1)[-1]
     unit = source["institution"] + (f" / {dept}" if dept else "")
-    lines = [f"### {path.get('rank')}. [{path['kind']}] {_md(unit)} -> {_md(' > '.join(target['chain']))}", "",
+    lines = [f"### {path.get('rank')}. \\[{_md(path['kind'])}\\] {_md(unit)} -> {_md(' > '.join(target['chain']))}",
+             "",
              f"- Hops: {path['hops']}; works: {path.get('n_works')}; years: {path.get('first_year')}-"
-             f"{path.get('last_year')}" + (f"; direction: {path['direction']}" if path.get("direction") else ""),
+             f"{path.get('last_year')}" + (f"; direction: {_md(path['direction'])}" if path.get("direction") else ""),
              f"- Watchlist side: {_md(target['institution'])} matched to {_md(target['entity'])} "
-             f"({target['category']}, under the CMC: {'yes' if target['under_cmc'] else 'no'})"]
+             f"({_md(target['category'])}, under the CMC: {'yes' if target['under_cmc'] else 'no'})"]
     entity = bundle.entities.get(target["entity_id"], {})
     if entity.get("aliases"):
         lines.append("- Aliases: " + "; ".join(_md(a) for a in entity["aliases"]))
@@ -341,7 +419,7 @@ def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
     for work_id in path.get("works", []):
         work = bundle.works.get(work_id, {})
         title = f" {_md(work['title'])}" if work.get("title") else ""
-        lines.append(f"- {work_id} ({work.get('year', '')}) {_doi_link(work.get('doi'))}{title}")
+        lines.append(f"- {_md(work_id)} ({_md(work.get('year', ''))}) {_doi_link(work.get('doi'))}{title}")
     lines += ["", "Evidence:", ""]
     rows = path.get("evidence") or []
     edges = [e for part in ([build_path(r) for r in rows] or [path]) for e in part["edges"]]
@@ -354,9 +432,9 @@ def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
         seen.add(key)
         doi = edge.get("doi") or bundle.works.get(edge.get("work_id") or "", {}).get("doi")
         ends = [_md(names.get(edge[end], edge[end])) for end in ("source", "target")]
-        text = f"- {ends[0]} {edge['type']} {ends[1]}"
+        text = f"- {ends[0]} {_md(edge['type'])} {ends[1]}"
         if edge.get("work_id"):
-            text += f" (work {edge['work_id']}, DOI {_doi_link(doi)})"
+            text += f" (work {_md(edge['work_id'])}, DOI {_doi_link(doi)})"
         if edge.get("raw_affiliation"):
             text += f': raw "{_md(edge["raw_affiliation"])}"'
         if edge["type"] == "MATCHES":
@@ -370,12 +448,12 @@ def to_markdown(bundle: Bundle) -> bytes:
     context = _context(bundle)
     summary = bundle.summary
     lines = ["# Research ties: evidence report", "", f"> {NOTE}", "",
-             f"- Data date: {context['data_date']} (tables loaded at {context['loaded_at']})"]
+             f"- Data date: {_md(context['data_date'])} (tables loaded at {_md(context['loaded_at'])})"]
     if context["synthetic"]:
         lines.append("- **Synthetic demo data**: generated authors and works around real institution ids.")
-    lines += [f"- Paths: {summary.get('paths', len(bundle.paths))} {summary.get('by_kind', '')}; "
-              f"works: {summary.get('works', '')}", "", "## Filters", ""]
-    lines += [f"- {key}: `{json.dumps(value, default=str)}`" for key, value in bundle.filters.items()]
+    lines += [f"- Paths: {_md(summary.get('paths', len(bundle.paths)))} {_md(summary.get('by_kind', ''))}; "
+              f"works: {_md(summary.get('works', ''))}", "", "## Filters", ""]
+    lines += [f"- {key}: {_code(value)}" for key, value in bundle.filters.items()]
     lines += ["", "## Paths", ""]
     if not bundle.paths:
         lines.append("No paths match these filters.")

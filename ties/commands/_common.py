@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import click
 import orjson
 
+from graph.errors import InputError
 from ties.config import STORES, Config, load_config
 
 #: the Streamlit app `ties dashboard` and `ties demo` serve (installed beside this package)
@@ -59,9 +61,28 @@ def streamlit_command(port: int, address: str, headless: bool) -> list[str]:
 def run_dashboard(port: int, address: str, headless: bool, store: str | None) -> None:
     """Run Streamlit in the foreground until interrupted (Ctrl-C); `dashboard` and `demo` use it."""
     config = config_from(store)
+    check_port_free(address, port)
     env = {**os.environ, "TIES_HOME": str(config.home.resolve()), "TIES_STORE": config.store}
     click.echo(f"dashboard: http://{address}:{port}  (Ctrl-C to stop)", err=True)
     try:
-        subprocess.run(streamlit_command(port, address, headless), env=env, check=False)
+        done = subprocess.run(streamlit_command(port, address, headless), env=env, check=False)
     except KeyboardInterrupt:
-        pass
+        return
+    if done.returncode not in (0, -2, 130):  # 130 / -SIGINT: stopped with Ctrl-C
+        raise InputError(f"the dashboard stopped with exit code {done.returncode} (see the lines above)")
+
+
+def check_port_free(address: str, port: int) -> None:
+    """An InputError when `port` on `address` is taken: Streamlit would otherwise move to
+    another port or exit quietly, and `ties dashboard` said nothing and exited 0."""
+    try:
+        infos = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"--address {address!r}: cannot resolve it ({exc.strerror})") from None
+    family, _, _, _, where = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(where)
+        except OSError as exc:
+            raise InputError(f"port {port} on {address} is in use ({exc.strerror}); stop what runs there or "
+                             "choose another with --port") from None

@@ -3,17 +3,18 @@ which Dutch institution and department each names, and why."""
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterator
 
 import click
 
 from graph.errors import InputError
 from loaders.matcher import Matcher
 from ties.commands._common import echo_json
+from ties.outputs import printable
 
 
 @click.command("match")
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-", required=False)
+@click.argument("file", type=click.File("rb"), default="-", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
 def command(file, as_json: bool) -> None:
     """Match raw affiliation strings (one per line of FILE, or stdin) to the watchlist.
@@ -27,8 +28,7 @@ def command(file, as_json: bool) -> None:
     """
     matcher = Matcher()
     any_input = False
-    for line in file:
-        text = line.rstrip("\r\n")
+    for text in _lines(file):
         if not text.strip():
             continue
         any_input = True
@@ -38,9 +38,34 @@ def command(file, as_json: bool) -> None:
         else:
             click.echo(_line(result))
     if not any_input:
-        name = "standard input" if file is sys.stdin or getattr(file, "name", "-") in ("-", "<stdin>") \
-            else file.name
+        name = "standard input" if getattr(file, "name", "-") in ("-", "<stdin>", 0) else file.name
         raise InputError(f"{name}: no affiliation strings (one per line expected)")
+
+
+#: longest line read (bytes): an affiliation string is a few hundred; `ties match /dev/zero`
+#: grew to 4.4 GB looking for the end of its first line
+MAX_LINE = 10_000
+
+
+def _lines(file) -> Iterator[str]:
+    """The lines of a binary file as text, each read with a bounded buffer; a line that is
+    too long or not UTF-8 is an InputError naming it (not a traceback, not unbounded memory)."""
+    name = getattr(file, "name", "-")
+    name = "standard input" if name in ("-", "<stdin>", 0) else name
+    number = 0
+    while True:
+        raw = file.readline(MAX_LINE + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            raise InputError(f"{name}: line {number} is longer than {MAX_LINE:,} bytes; one affiliation string "
+                             "per line expected")
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: line {number}: not UTF-8 (byte {exc.start + 1} of the line); "
+                             "save the file as UTF-8") from None
 
 
 def _line(result: dict) -> str:
@@ -55,4 +80,4 @@ def _line(result: dict) -> str:
         out = f"{'NO MATCH':16} -"
     if result["department"]:
         out += f"  dept: {result['department']}"
-    return f"{out}\n{'':16} {result['text']}"
+    return f"{out}\n{'':16} {printable(result['text'], MAX_LINE)}"
