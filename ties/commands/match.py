@@ -4,6 +4,7 @@ which Dutch institution and department each names, and why."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -14,7 +15,11 @@ from ties.commands._common import echo_json
 @click.command("match")
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
-def command(file, as_json: bool) -> None:
+@click.option("--evaluate", "evaluate_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, metavar="CSV",
+              help="Score the matcher on a labelled CSV (affiliation,ror_id or text,under_cmc) and "
+                   "print the accuracy figures instead of matching.")
+def command(file, as_json: bool, evaluate_file: Path | None) -> None:
     """Match raw affiliation strings (one per line of FILE, or stdin) to the watchlist.
 
     Each line gets: the institution, the department, whether it is under the Central
@@ -27,6 +32,9 @@ def command(file, as_json: bool) -> None:
     from loaders.matcher import Matcher
 
     matcher = Matcher()
+    if evaluate_file is not None:
+        _evaluate(matcher, evaluate_file, as_json)
+        return
     any_input = False
     for line in file:
         text = line.rstrip("\r\n")
@@ -57,3 +65,18 @@ def _line(result: dict) -> str:
     if result["department"]:
         out += f"  dept: {result['department']}"
     return f"{out}\n{'':16} {result['text']}"
+
+
+#: the project's own labelled set, scored beside any file given to --evaluate
+PROJECT_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "data" / "affiliations_labelled.csv"
+
+
+def _evaluate(matcher, path: Path, as_json: bool) -> None:
+    """Print the accuracy figures of `matcher` on the labelled file (see loaders.accuracy)."""
+    from loaders.accuracy import evaluate, format_evaluation
+
+    result = evaluate(path, matcher, labelled=PROJECT_LABELLED if PROJECT_LABELLED.exists() else None)
+    if as_json:
+        echo_json(result.as_dict())
+    else:
+        click.echo(format_evaluation(result))
