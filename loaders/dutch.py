@@ -58,9 +58,12 @@ class DutchRegistry:
         self.institutions = institutions
         self._by_id = {i.id.rsplit("/", 1)[-1].upper(): i for i in institutions if i.id}
         names: dict[str, DutchInstitution] = {}
+        #: normalised name -> the name as written in the registry (the alias reported)
+        self._written: dict[str, str] = {}
         for inst in institutions:
             for name in (inst.name, *inst.aliases):
                 names.setdefault(normalise_name(name), inst)
+                self._written.setdefault(normalise_name(name), name)
         self._names = names
         ordered = sorted(names, key=len, reverse=True)
         self._name_re = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
@@ -108,6 +111,36 @@ class DutchRegistry:
             if m:
                 return self._acronyms[m.group(1)]
         return None
+
+
+    def find_all(self, raw: str) -> list[tuple[DutchInstitution, str, str]]:
+        """Every Dutch institution a raw string names, in order: (institution, rule, the
+        name or acronym that fired). Names are whole words, the longest at each place;
+        an acronym counts only with Dutch context in the string and only for an
+        institution not already named.
+
+        >>> reg = load_dutch_institutions()
+        >>> [(i.name, rule) for i, rule, _ in reg.find_all(
+        ...     "Dept of Genetics, University Medical Center Groningen, University of Groningen")]
+        [('University Medical Center Groningen', 'dutch_name'), ('University of Groningen', 'dutch_name')]
+        """
+        if not raw:
+            return []
+        text = normalise_name(raw)
+        out: list[tuple[DutchInstitution, str, str]] = []
+        seen: set[str] = set()
+        for m in self._name_re.finditer(text):
+            inst = self._names[m.group(1)]
+            if inst.name not in seen:
+                seen.add(inst.name)
+                out.append((inst, "dutch_name", self._written[m.group(1)]))
+        if self._context_re.search(text):
+            for m in self._acr_re.finditer(raw):
+                inst = self._acronyms[m.group(1)]
+                if inst.name not in seen:
+                    seen.add(inst.name)
+                    out.append((inst, "dutch_acronym", m.group(1)))
+        return out
 
 
 def _inst(path: Path, index: int, raw: Any) -> DutchInstitution:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -112,14 +113,29 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("People’s  Liberation-Army, Xi'an")
     'peoples liberation army , xian'
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("&", " and ")
-    text = re.sub(r"['’‘`´]", "", text)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    text = re.sub(r"([,;])", r" \1 ", text)
-    text = re.sub(r"[^\w,;]+", " ", text)
+    return _normalise_cached(text)
+
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_SEPARATORS = re.compile(r"([,;])")
+_NON_WORD = re.compile(r"[^\w,;]+")
+
+
+@lru_cache(maxsize=300_000)
+def _normalise_cached(text: str) -> str:
+    """Cached: the same pieces (cities, countries, institution names) recur in every load;
+    ASCII text skips the Unicode folding, which was most of the matcher's time."""
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).lower()
+        text = _APOSTROPHES.sub("", text)
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
+    text = text.replace("&", " and ").replace("'", "").replace("`", "")
+    text = _SEPARATORS.sub(r" \1 ", text)
+    text = _NON_WORD.sub(" ", text)
     return " ".join(text.split())
 
 

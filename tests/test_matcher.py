@@ -81,7 +81,7 @@ def test_ties_match_json_has_exactly_the_issue_keys_and_the_chain_to_the_cmc():
     assert len(lines) == 1
     obj = orjson.loads(lines[0])
     assert list(obj) == ["text", "institution", "department", "under_cmc", "category",
-                         "entity", "chain", "rule"]
+                         "entity", "chain", "rule", "institutions"]
     assert obj["institution"] == {"id": "https://openalex.org/I4210131174",
                                   "name": "Southwest Hospital", "country": "CN"}
     assert obj["department"] == "Department of Neurosurgery"
@@ -146,3 +146,28 @@ def test_matching_throughput_on_the_labelled_set_times_a_thousand(matcher, capsy
     with capsys.disabled():
         print(f"\nmatcher: {uncached:,.0f} strings/s uncached, {cached:,.0f} strings/s cached")
     assert uncached > 0
+
+
+def test_ties_match_evaluate_scores_a_ror_labelled_file_and_the_project_set(tmp_path):
+    """`ties match --evaluate` prints the four figures of issue 14 (strings written here)."""
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "affiliation,ror_id\n"
+        '"Department of Physics, Delft University of Technology, Delft",https://ror.org/02e2c7k09\n'
+        '"Department of Genetics, University Medical Center Groningen, University of Groningen",'
+        "https://ror.org/012p63287\n"
+        '"College of Computer, National University of Defense Technology, Changsha",'
+        "https://ror.org/05d2yfz11\n"
+        '"Institute of Toxicology and Pharmacology, University of Kiel, Germany",https://ror.org/04v76ef78\n',
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["match", "--evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = orjson.loads(result.output)
+    assert figures["dutch"]["labelled"] == 2 and figures["dutch"]["found"] == 2
+    assert figures["dutch"]["correct"] == 2, figures["dutch"]["misses"]
+    assert figures["cmc_claims"] == []
+    assert figures["departments"]["found"] == figures["departments"]["strings_naming_a_unit"] == 2
+    assert figures["under_cmc"]["rows"] == len(ROWS) and figures["under_cmc"]["precision"] >= 0.99
+    assert figures["strings_per_second"] > 0
+    text = CliRunner().invoke(cli, ["match", "--evaluate", str(path)]).output
+    assert "resolved to the labelled one: 100.0%" in text and "strings/s" in text

@@ -1,0 +1,78 @@
+"""Issue 14 on the graph: every institution of a raw string becomes evidence, with honest
+provenance, on both stores (real LadybugDB and a real Neo4j server).
+
+The works are written here in the shape of real OpenAlex records (ids of real
+institutions, synthetic people and works)."""
+
+from __future__ import annotations
+
+import orjson
+
+from graph.ladybug_store import LadybugStore
+from graph.tables import read_tables
+from loaders.ingest import ingest
+from queries.evidence import TieQuery, find_evidence
+from tests.corpus import OA, institution, work
+
+#: a combined string as OpenAlex prints it: a TU Delft unit, then an NUDT college after ";"
+COMBINED = ("Delft University of Technology, Department of Precision and Microsystems Engineering, "
+            "Mekelweg 2, 2628 CD Delft, The Netherlands; College of Intelligence Science and "
+            "Technology, National University of Defense Technology, Changsha 410073, China")
+TUD = OA + "I98358874"
+NUDT_COLLEGE = "ties:entity:nudt_college_intelligence"
+
+
+def _combined_work() -> dict:
+    """OpenAlex linked the combined string to TU Delft alone (as it does on real records)."""
+    author = {
+        "author_position": "first",
+        "author": {"id": f"{OA}A9000000014", "display_name": "Test Author d14", "orcid": None},
+        "institutions": [institution("TUD")],
+        "countries": ["NL"],
+        "is_corresponding": True,
+        "raw_author_name": "Test Author d14",
+        "raw_affiliation_strings": [COMBINED],
+        "affiliations": [{"raw_affiliation_string": COMBINED, "institution_ids": [TUD]}],
+    }
+    return work(140, 2021, [author])
+
+
+def _load(config, tmp_path) -> None:
+    page = tmp_path / "page.json"
+    page.write_bytes(orjson.dumps({"meta": {"count": 1}, "results": [_combined_work()]}))
+    ingest([page], config, progress=False)
+
+
+def _dual(rows: list[dict]) -> list[tuple]:
+    return sorted((r["source_institution_id"], r["department"], r["target_institution_id"], r["entity_id"],
+                   r["source_matched_by"], r["target_matched_by"]) for r in rows)
+
+
+EXPECTED = [(TUD, "Department of Precision and Microsystems Engineering", NUDT_COLLEGE,
+             "nudt_college_intelligence", "openalex", "project:alias_with_parent")]
+
+
+def test_a_combined_string_gives_a_dual_affiliation_tie_and_no_foreign_department_on_both_stores(
+        config, tmp_path, neo4j_factory):
+    _load(config, tmp_path)
+    tables = read_tables(config.tables_dir)
+    names = set(tables["departments"]["name"])
+    assert "College of Intelligence Science and Technology" not in names
+    assert names == {"Department of Precision and Microsystems Engineering"}
+    edges = tables["affiliated_with"]
+    project = edges[edges["matched_by"] != "openalex"]
+    assert list(project["to"]) == [NUDT_COLLEGE]
+    assert list(project["alias"]) == ["College of Intelligence Science and Technology"]
+
+    store = LadybugStore(config.ladybug_dir)
+    store.load(config.tables_dir)
+    local = find_evidence(store, TieQuery(kinds=("dual_affiliation",)))
+    store.close()
+    assert _dual(local) == EXPECTED
+
+    neo = neo4j_factory("issue14")
+    neo.clear()
+    neo.load(config.tables_dir)
+    remote = find_evidence(neo, TieQuery(kinds=("dual_affiliation",)))
+    assert _dual(remote) == EXPECTED
+    assert [{k: r[k] for k in sorted(r)} for r in remote] == [{k: r[k] for k in sorted(r)} for r in local]
