@@ -18,9 +18,9 @@ Figures:
 ``cmc_claims``   strings claimed for the CMC whose label is no watchlist body under the
                  CMC: listed for review (target: none that name no PLA body).
 ``departments``  Dutch-labelled strings resolved to their labelled institution that have a
-                 segment naming a unit below it (a unit word, or a known unit): share whose
-                 institution is given a department (a string naming only a unit, with no
-                 institution, cannot have one and is not counted).
+                 segment naming a unit below it (a unit word, or a known unit): share where
+                 a Dutch institution of the string is given a department (a string naming
+                 only a unit, with no institution, cannot have one and is not counted).
 ``under_cmc``    precision and recall on the project's own set (strongest institution).
 ``speed``        strings per second on one core, uncached, over the file's strings.
 """
@@ -173,7 +173,9 @@ def _score_ror(out: Evaluation, matcher, rows: list[dict]) -> None:
                     and _short_ror(getattr(by_id.get(f["id"]) or by_name.get(f["name"]), "ror", "")) == label]
             if mine and _names_unit(text, dutch[label]):
                 out.unit_strings += 1
-                if any(f.get("department") for f in mine):
+                # the unit may belong to the other Dutch institution of the string
+                # ("Dept X, UMC Groningen, University of Groningen", labelled the university)
+                if any(f.get("department") for f in found if f.get("country") == "NL"):
                     out.unit_found += 1
                 else:
                     out.unit_misses.append(text)

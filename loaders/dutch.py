@@ -16,7 +16,7 @@ from typing import Any
 
 from graph.errors import InputError
 from loaders.datafile import read_yaml
-from loaders.watchlist import normalise_name
+from loaders.spelling import name_key
 
 __all__ = ["DutchInstitution", "DutchRegistry", "load_dutch_institutions", "SECTORS", "DEFAULT_PATH"]
 
@@ -62,8 +62,8 @@ class DutchRegistry:
         self._written: dict[str, str] = {}
         for inst in institutions:
             for name in (inst.name, *inst.aliases):
-                names.setdefault(normalise_name(name), inst)
-                self._written.setdefault(normalise_name(name), name)
+                names.setdefault(name_key(name), inst)
+                self._written.setdefault(name_key(name), name)
         self._names = names
         ordered = sorted(names, key=len, reverse=True)
         self._name_re = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
@@ -76,7 +76,7 @@ class DutchRegistry:
             r"(?<![\w/])(" + "|".join(map(re.escape, sorted(acronyms, key=len, reverse=True)))
             + r")(?![\w/])"
         )
-        cities = {normalise_name(i.city) for i in institutions if i.city}
+        cities = {name_key(i.city) for i in institutions if i.city}
         context = sorted({*cities, *_NL_CONTEXT}, key=len, reverse=True)
         self._context_re = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, context)) + r")(?!\w)")
         self.find_in_text = lru_cache(maxsize=100_000)(self._find_in_text)  # type: ignore[method-assign]
@@ -99,7 +99,7 @@ class DutchRegistry:
         """
         if not raw:
             return None
-        text = normalise_name(raw)
+        text = name_key(raw)
         best = None
         for m in self._name_re.finditer(text):
             if best is None or len(m.group(1)) > len(best):
@@ -126,7 +126,7 @@ class DutchRegistry:
         """
         if not raw:
             return []
-        text = normalise_name(raw)
+        text = name_key(raw)
         out: list[tuple[DutchInstitution, str, str]] = []
         seen: set[str] = set()
         for m in self._name_re.finditer(text):

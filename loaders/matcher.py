@@ -11,7 +11,9 @@ Rules for an OpenAlex institution (:meth:`Matcher.match_institution`), first tha
 ``lineage``      one of its OpenAlex parents (``lineage``) is an entity.
 then its display name is read as a raw string (rules below).
 
-Rules for a raw string (:meth:`Matcher.match_text`), per ``;``-separated affiliation:
+Rules for a raw string (:meth:`Matcher.match_text`), per ``;``-separated affiliation,
+after real spellings are undone (:mod:`loaders.spelling`: Web of Science and IEEE
+abbreviations, glued words; "of"/"the" do not count when names are compared):
 
 ``alias``                 an English name or alias as whole words ("Army Medical
                           University"); commas are kept as boundaries, so
@@ -25,6 +27,11 @@ Rules for a raw string (:meth:`Matcher.match_text`), per ``;``-separated affilia
                           affiliation: the entity's city, China, PRC, Chinese, People's Liberation Army or Chinese
                           script; never when Taiwan or "Republic of China" without
                           "People's" is named.
+``alias_in_city``         a name several Chinese cities use ("Southwest Hospital", "ATR Key
+                          Laboratory"): only with the entity's city or an ancestor named.
+                          A generic alias of a specific entity (``context_aliases``: "Institute
+                          of Fluid Physics") fires as ``alias_in_context``; context never holds
+                          when another country is named ("..., University of Kiel, Germany").
 ``alias_with_parent``     a unit name ("College of Computer") that only counts when an
                           ancestor is named too ("..., NUDT, Changsha").
 ``abbreviation_in_context``  an acronym exactly as written (NUDT is an alias; "HIT",
@@ -58,11 +65,23 @@ from functools import lru_cache
 
 from loaders.departments import parse_department
 from loaders.dutch import DutchInstitution, DutchRegistry, load_dutch_institutions
+from loaders.spelling import expand, name_key
 from loaders.watchlist import Entity, Watchlist, load_watchlist, normalise_name
 
 __all__ = ["EntityMatch", "Found", "Matcher"]
 
 _DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1)
+def _foreign() -> re.Pattern[str]:
+    """Countries (and a few of their cities) other than China, from loaders/data/spelling.yaml."""
+    from loaders.datafile import read_yaml
+    from loaders.spelling import DEFAULT_PATH
+
+    names = (read_yaml(DEFAULT_PATH) or {}).get("foreign_countries") or []
+    keys = sorted({normalise_name(str(n)) for n in names if str(n).strip()}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)") if keys else re.compile(r"(?!x)x")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CHINA = re.compile(
     r"(?<!\w)(?:china|prc|p r china|pr china|chinese|peoples liberation army)(?!\w)"
@@ -152,26 +171,30 @@ class Matcher:
         self._depth[entity.id] = len(chain)
         self._cities[entity.id] = normalise_name(entity.city) if entity.city else ""
         level = entity.match
-        english_rule = {"always": "alias", "context": "alias_in_context",
+        english_rule = {"always": "alias", "context": "alias_in_context", "city": "alias_in_city",
                         "parent": "alias_with_parent"}[level]
-        names = [(entity.name, english_rule), *((a, english_rule) for a in entity.aliases)]
-        names += [(n, "former_name") for n, _ in entity.former_names]
+        names = [(entity.name, english_rule, level), *((a, english_rule, level) for a in entity.aliases)]
+        names += [(n, "former_name", level) for n, _ in entity.former_names]
+        # a generic alias of a specific entity needs China context whatever the entity's level
+        names += [(a, "alias_in_context", "context" if level == "always" else level)
+                  for a in entity.context_aliases]
         if entity.name_zh and not entity.zh_ambiguous:
-            names.append((entity.name_zh, "name_zh"))
-        for text, rule in names:
+            names.append((entity.name_zh, "name_zh", level))
+        for text, rule, name_level in names:
             if _CJK.search(text):
                 rule = "former_name" if rule == "former_name" else "name_zh"
                 zh = unicodedata.normalize("NFKC", text)
-                self._zh.append((zh, _Name(entity.id, rule, text, level)))
+                self._zh.append((zh, _Name(entity.id, rule, text, name_level)))
                 continue
-            tokens = tuple(normalise_name(text).split())
+            tokens = tuple(name_key(text).split())
             if tokens:
                 self._latin.setdefault(tokens[0], []).append(
-                    (tokens, _Name(entity.id, rule, text, level))
+                    (tokens, _Name(entity.id, rule, text, name_level))
                 )
         for acronym in entity.acronyms:
             self._acronyms.setdefault(acronym, []).append(
-                _Name(entity.id, "abbreviation_in_context", acronym, "context" if level != "parent" else "parent")
+                _Name(entity.id, "abbreviation_in_context", acronym,
+                      level if level in ("parent", "city") else "context")
             )
         for rule, regex in entity.patterns:
             self._patterns.append((re.compile(regex, re.I), rule, entity.id))
@@ -242,8 +265,8 @@ class Matcher:
 
     def _fire(self, part: str) -> list[_Name]:
         """Every name that fires in one affiliation, after the context and parent rules."""
-        norm = normalise_name(part)
-        tokens = norm.split()
+        norm = normalise_name(expand(part))
+        tokens = name_key(part).split()
         found: list[_Name] = []
         for i, token in enumerate(tokens):
             for alias_tokens, name in self._latin.get(token, ()):
@@ -269,15 +292,17 @@ class Matcher:
             return []
         taiwan = bool(_TAIWAN.search(norm) or _ROC.search(norm))
         china = not taiwan and (has_cjk or bool(_CHINA.search(norm)))
+        # another country named: a generic name is that country's, never China's
+        abroad = taiwan or (not china and _foreign().search(norm) is not None)
         padded = f" {norm} "
         accepted = [n for n in found if n.level == "always"]
         for n in found:
-            if n.level == "context" and not taiwan:
+            if n.level in ("context", "city") and not abroad:
                 city = self._cities[n.entity_id]
-                if china or (city and f" {city} " in padded):
+                if (city and f" {city} " in padded) or (china and n.level == "context"):
                     accepted.append(n)
-        # context- and parent-level names also count when an ancestor is named
-        pending = [n for n in found if n not in accepted and not (taiwan and n.level == "context")]
+        # context-, city- and parent-level names also count when an ancestor is named
+        pending = [n for n in found if n not in accepted and not (abroad and n.level in ("context", "city"))]
         changed = True
         while pending and changed:
             named = {n.entity_id for n in accepted}
@@ -318,7 +343,7 @@ class Matcher:
 
     def _find_in_part(self, part: str, offset: int) -> list[Found]:
         pieces = _split(part, _PIECE_SEPARATORS)
-        norms = [f" {normalise_name(p)} " for _, p in pieces]
+        norms = [f" {name_key(p)} " for _, p in pieces]
         located: list[tuple[int, int, Found]] = []  # (piece index, order, found)
         hits = self._part_hits(part)
         if hits:
@@ -340,7 +365,7 @@ class Matcher:
                 located.append((index, len(located), Found(
                     self.watchlist.entities[h.entity_id], None, h.rule, h.alias, (0, 0), "")))
         for inst, rule, alias in self.dutch.find_all(part):
-            key = f" {normalise_name(alias)} " if rule == "dutch_name" else None
+            key = f" {name_key(alias)} " if rule == "dutch_name" else None
             index = next((i for i, (_, piece) in enumerate(pieces)
                           if (key in norms[i] if key else _has_token(piece, alias))), 0)
             located.append((index, len(located), Found(None, inst, rule, alias, (0, 0), "")))
@@ -375,6 +400,9 @@ class Matcher:
             department = None
             if found.rule not in ("unit_designator", "numbered_hospital"):
                 department = parse_department(found.segment, holder.name)
+                if department and found.entity.kind not in _UNIT_KINDS and name_key(department) in (
+                        name_key(found.alias), name_key(found.entity.name)):
+                    department = None  # the entity's own name ("Naval NCO School"), not a unit
             if department is None and units:
                 department = units[0].name
             return {
@@ -489,6 +517,6 @@ def _locate(hit: _Name, pieces: list[tuple[int, str]], norms: list[str]) -> int:
         zh = unicodedata.normalize("NFKC", hit.alias)
         test = lambda i: zh in unicodedata.normalize("NFKC", pieces[i][1])  # noqa: E731
     else:
-        key = f" {normalise_name(hit.alias).split(' , ')[0]} "
+        key = f" {name_key(hit.alias.split(',')[0])} "
         test = lambda i: key in norms[i]  # noqa: E731
     return next((i for i in range(len(pieces)) if test(i)), 0)

@@ -87,7 +87,7 @@ def test_ties_match_json_has_exactly_the_issue_keys_and_the_chain_to_the_cmc():
     assert obj["department"] == "Department of Neurosurgery"
     assert obj["chain"] == ["Southwest Hospital", "Army Medical University", "PLA Ground Force",
                             "Central Military Commission"]
-    assert obj["rule"] == "alias_in_context"
+    assert obj["rule"] == "alias_in_city"
 
 
 def test_ties_match_resolves_dutch_institutions_and_departments_in_the_same_strings(tmp_path):
@@ -171,3 +171,33 @@ def test_ties_match_evaluate_scores_a_ror_labelled_file_and_the_project_set(tmp_
     assert figures["strings_per_second"] > 0
     text = CliRunner().invoke(cli, ["match", "--evaluate", str(path)]).output
     assert "resolved to the labelled one: 100.0%" in text and "strings/s" in text
+
+
+def test_ties_match_json_lists_every_institution_of_a_combined_string_with_its_own_department():
+    text = ("Delft University of Technology, Department of Precision and Microsystems Engineering, "
+            "Delft, The Netherlands; College of Intelligence Science and Technology, National "
+            "University of Defense Technology, Changsha 410073, China")
+    result = CliRunner().invoke(cli, ["match", "--json"], input=text + "\n")
+    obj = orjson.loads(result.output)
+    got = [(i["name"], i["country"], i["department"], (i["entity"] or {}).get("id"), i["under_cmc"], i["rule"])
+           for i in obj["institutions"]]
+    assert got == [
+        ("Delft University of Technology", "NL", "Department of Precision and Microsystems Engineering",
+         None, False, "dutch_name"),
+        ("National University of Defense Technology", "CN", "College of Intelligence Science and Technology",
+         "nudt_college_intelligence", True, "alias_with_parent"),
+    ]
+    first, second = obj["institutions"]
+    assert text[slice(*first["span"])].startswith("Delft University of Technology")
+    assert text[slice(*second["span"])].startswith("College of Intelligence")
+    # the strongest institution stays in the old fields
+    assert obj["entity"]["id"] == "nudt_college_intelligence" and obj["under_cmc"] is True
+
+
+def test_a_university_medical_centre_and_its_university_are_both_found():
+    d = Matcher().describe("Department of Radiation Oncology, University Medical Center Groningen, "
+                           "University of Groningen, Groningen, The Netherlands")
+    assert [i["name"] for i in d["institutions"]] == ["University Medical Center Groningen",
+                                                      "University of Groningen"]
+    assert d["institutions"][0]["department"] == "Department of Radiation Oncology"
+    assert d["institutions"][1]["department"] is None
