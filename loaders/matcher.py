@@ -381,6 +381,10 @@ class Matcher:
                 last = index  # two institutions in one piece share it
             start = pieces[min(first, index)][0]
             end = pieces[last][0] + len(pieces[last][1])
+            while start < end and part[start].isspace():
+                start += 1
+            while end > start and part[end - 1].isspace():
+                end -= 1
             segment = part[start:end]
             out.append(Found(found.entity, found.dutch, found.rule, found.alias,
                              (offset + start, offset + end), segment))
