@@ -16,6 +16,7 @@ from typing import Any
 
 from graph.errors import InputError
 from loaders.datafile import read_yaml
+from loaders.dutch_units import DutchUnits, load_dutch_units
 from loaders.spelling import name_key
 
 __all__ = ["DutchInstitution", "DutchRegistry", "load_dutch_institutions", "SECTORS", "DEFAULT_PATH"]
@@ -54,8 +55,10 @@ class DutchRegistry:
       names a Dutch city or the Netherlands: UM, UT, VU, EUR are common abroad.
     """
 
-    def __init__(self, institutions: list[DutchInstitution]) -> None:
+    def __init__(self, institutions: list[DutchInstitution], units: DutchUnits | None = None) -> None:
         self.institutions = institutions
+        self.units = units if units is not None else DutchUnits([])
+        self._by_ror = {i.ror: i for i in institutions if i.ror}
         self._by_id = {i.id.rsplit("/", 1)[-1].upper(): i for i in institutions if i.id}
         names: dict[str, DutchInstitution] = {}
         #: normalised name -> the name as written in the registry (the alias reported)
@@ -140,7 +143,21 @@ class DutchRegistry:
                 if inst.name not in seen:
                     seen.add(inst.name)
                     out.append((inst, "dutch_acronym", m.group(1)))
+        # a known unit named by its full form names its institution, unless one of its
+        # institutions is named already ("Kavli Institute of Nanoscience, Delft")
+        for unit, _, full in self.units.find(raw):
+            owners = [self._by_ror[r] for r in unit.institutions if r in self._by_ror]
+            if full and owners and not any(o.name in seen for o in owners):
+                seen.add(owners[0].name)
+                out.append((owners[0], "dutch_unit", unit.name))
         return out
+
+    def unit_of(self, segment: str, inst: DutchInstitution) -> str | None:
+        """The name of a known unit of `inst` named in `segment`, else None."""
+        for unit, _, _ in self.units.find(segment):
+            if inst.ror and inst.ror in unit.institutions:
+                return unit.name
+        return None
 
 
 def _inst(path: Path, index: int, raw: Any) -> DutchInstitution:
@@ -193,4 +210,4 @@ def load_dutch_institutions(path: Path | None = None) -> DutchRegistry:
                 raise InputError(f"{path}: {inst.name}: {ident} already used by {seen[ident]}")
             if ident:
                 seen[ident] = inst.name
-    return DutchRegistry(out)
+    return DutchRegistry(out, load_dutch_units())

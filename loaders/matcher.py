@@ -63,7 +63,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.departments import parse_department
+from loaders.departments import parse_department, specificity
 from loaders.dutch import DutchInstitution, DutchRegistry, load_dutch_institutions
 from loaders.spelling import expand, name_key
 from loaders.watchlist import Entity, Watchlist, load_watchlist, normalise_name
@@ -365,7 +365,7 @@ class Matcher:
                 located.append((index, len(located), Found(
                     self.watchlist.entities[h.entity_id], None, h.rule, h.alias, (0, 0), "")))
         for inst, rule, alias in self.dutch.find_all(part):
-            key = f" {name_key(alias)} " if rule == "dutch_name" else None
+            key = f" {name_key(alias)} " if rule in ("dutch_name", "dutch_unit") else None
             index = next((i for i, (_, piece) in enumerate(pieces)
                           if (key in norms[i] if key else _has_token(piece, alias))), 0)
             located.append((index, len(located), Found(None, inst, rule, alias, (0, 0), "")))
@@ -420,14 +420,23 @@ class Matcher:
         assert inst is not None
         return {
             "id": inst.id, "name": inst.name, "country": "NL",
-            "department": self.dutch_department(found.segment, inst),
+            "department": self.dutch_department(found.segment, inst, found.alias),
             "entity": None, "under_cmc": False, "category": None,
             "rule": found.rule, "alias": found.alias, "span": list(found.span),
         }
 
-    def dutch_department(self, segment: str, inst: DutchInstitution) -> str | None:
-        """The department of a Dutch institution named in its own part of a string."""
+    def dutch_department(self, segment: str, inst: DutchInstitution, alias: str = "") -> str | None:
+        """The department of a Dutch institution named in its own part of a string: a known
+        unit of it (one name for its Dutch and English forms), else the parser's reading."""
+        unit = self.dutch.unit_of(segment, inst)
+        if alias and alias != unit:
+            # "University Medical Center Groningen 6 Department of Pathology": the unit is
+            # printed in the institution's own piece; read it without the name
+            segment = re.sub(re.escape(alias), ",", segment, flags=re.I)
         department = parse_department(segment, inst.name)
+        if unit and not (department and specificity(department) == 1
+                         and self.dutch.unit_of(department, inst) is None):
+            return unit  # a group or lab inside the known unit is more specific: keep that
         if department:
             key = normalise_name(department)
             if any(normalise_name(alias) == key for alias in inst.aliases):

@@ -77,7 +77,7 @@ class ProjectResolver:
                     alias=found.alias, entity_id=entity.id))
             elif found.dutch is not None and found.dutch.id:
                 inst = found.dutch
-                name = self.matcher.dutch_department(found.segment, inst)
+                name = self.matcher.dutch_department(found.segment, inst, found.alias)
                 out.append(ResolvedInstitution(
                     id=inst.id, name=inst.name, country="NL", ror=inst.ror, rule=found.rule,
                     alias=found.alias, department_id=department_id(inst.id, name) if name else "",
@@ -116,7 +116,7 @@ class ProjectResolver:
         mine = next((f for f in found if f.dutch is not None and (
             f.dutch.id == institution_id or f.dutch.name == institution_name)), None)
         if mine is not None:
-            name = self.matcher.dutch_department(mine.segment, mine.dutch)
+            name = self.matcher.dutch_department(mine.segment, mine.dutch, mine.alias)
         else:
             # the string does not name it in a form the project knows: read the parts that
             # belong to no other institution, never another institution's units
