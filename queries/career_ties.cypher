@@ -39,5 +39,6 @@ RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title 
        a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,
        e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
        e.chain_names AS chain, e.chain_ids AS chain_ids, m.rule AS match_rule, m.alias AS match_alias,
-       v.id AS target_work_id, v.doi AS target_doi, v.year AS target_year
+       v.id AS target_work_id, v.doi AS target_doi, v.year AS target_year,
+       a1.alias AS source_alias, a2.alias AS target_alias
 ORDER BY source_author_id, work_id, target_work_id, source_institution_id, target_institution_id, source_raw, target_raw

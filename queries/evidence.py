@@ -247,4 +247,5 @@ def _indirect_row(G: nx.Graph, authors: list[str], src: dict, tgt: dict) -> dict
         "steps": [{"from": a, "to": b, "year": s[0], "work_id": s[1], "doi": s[2]}
                   for (a, b), s in zip(zip(authors, authors[1:], strict=False), steps, strict=True)],
         "hops": len(authors) - 1,
+        "source_alias": src.get("alias") or "", "target_alias": tgt.get("alias") or "",
     }

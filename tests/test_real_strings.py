@@ -9,9 +9,10 @@ from __future__ import annotations
 import orjson
 
 from graph.ladybug_store import LadybugStore
-from graph.tables import read_tables
+from graph.tables import read_meta, read_tables
 from loaders.ingest import ingest
 from queries.evidence import TieQuery, find_evidence
+from queries.export import gather, to_markdown
 from tests.corpus import OA, institution, work
 
 #: a combined string as OpenAlex prints it: a TU Delft unit, then an NUDT college after ";"
@@ -67,8 +68,14 @@ def test_a_combined_string_gives_a_dual_affiliation_tie_and_no_foreign_departmen
     store = LadybugStore(config.ladybug_dir)
     store.load(config.tables_dir)
     local = find_evidence(store, TieQuery(kinds=("dual_affiliation",)))
+    report = to_markdown(gather(store, TieQuery(kinds=("dual_affiliation",)), read_meta(config.tables_dir))).decode()
     store.close()
     assert _dual(local) == EXPECTED
+    # provenance travels with the evidence: who linked each side, and the alias that fired
+    assert [(r["source_alias"], r["target_alias"]) for r in local] == [
+        ("", "College of Intelligence Science and Technology")]
+    assert "(matched_by openalex)" in report
+    assert "(matched_by project:alias\\_with\\_parent, alias College of Intelligence Science and Technology)" in report
 
     neo = neo4j_factory("issue14")
     neo.clear()
