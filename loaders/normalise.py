@@ -77,9 +77,12 @@ class WorkRows:
     affiliated_with_department: list[dict] = field(default_factory=list)
     part_of: list[dict] = field(default_factory=list)
     child_of: list[dict] = field(default_factory=list)
+    #: raw strings OpenAlex linked to nothing that name no institution the project knows
+    #: (work_id, author_id, raw_affiliation): not a table, listed for review by `ties load`
+    unresolved: list[dict] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[dict]]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "unresolved"}
 
 
 def _text(value: object) -> str:
@@ -339,6 +342,8 @@ def _authorship_rows(
                     "id": found.id, "ror": found.ror, "name": found.name, "country": found.country,
                     "type": "", "lineage": [found.id], "source": "project",
                 })
+        if not targets and raw and resolver is not None:
+            rows.unresolved.append({"work_id": wid, "author_id": aid, "raw_affiliation": raw})
         for inst_id, inst_name, country, matched_by, alias, department in targets:
             if department is None and resolver is not None and raw and country == "NL" \
                     and matched_by == "openalex":

@@ -83,3 +83,31 @@ def test_a_combined_string_gives_a_dual_affiliation_tie_and_no_foreign_departmen
     remote = find_evidence(neo, TieQuery(kinds=("dual_affiliation",)))
     assert _dual(remote) == EXPECTED
     assert [{k: r[k] for k in sorted(r)} for r in remote] == [{k: r[k] for k in sorted(r)} for r in local]
+
+
+def test_ties_load_counts_and_lists_raw_strings_that_name_no_known_institution(home, tmp_path):
+    """A string OpenAlex linked to nothing and the project cannot read used to vanish."""
+    from click.testing import CliRunner
+
+    from ties.cli import cli
+
+    def unlinked(author: str, raw: str) -> dict:
+        return {"author_position": "middle",
+                "author": {"id": f"{OA}A90000{author}", "display_name": f"Test Author {author}", "orcid": None},
+                "institutions": [], "countries": [], "is_corresponding": False,
+                "raw_author_name": f"Test Author {author}", "raw_affiliation_strings": [raw],
+                "affiliations": [{"raw_affiliation_string": raw, "institution_ids": []}]}
+
+    record = work(141, 2022, [unlinked("u1", "Food Process Engineering Group, Bornse Weilanden 9"),
+                              unlinked("u2", "Natl Univ Def Technol, Coll Comp, Changsha 410073, Peoples R China"),
+                              unlinked("u3", "TUDelft, Mekelweg 4, Delft")])
+    page = tmp_path / "page.json"
+    page.write_bytes(orjson.dumps({"results": [record]}))
+    result = CliRunner().invoke(cli, ["load", str(page), "--json"])
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.output.strip().splitlines()[-1])["unresolved"] == 1
+    listed = [orjson.loads(line) for line in (home / "unresolved_affiliations.jsonl").read_bytes().splitlines()]
+    assert listed == [{"work_id": record["id"], "author_id": f"{OA}A90000u1",
+                       "raw_affiliation": "Food Process Engineering Group, Bornse Weilanden 9"}]
+    edges = read_tables(home / "tables")["affiliated_with"]
+    assert sorted(edges["matched_by"]) == ["project:alias_with_parent", "project:dutch_name"]
