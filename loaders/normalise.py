@@ -272,6 +272,9 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
         "field": _name(topic.get("field")),
         "domain": _name(topic.get("domain")),
         "is_synthetic": bool(work.get("is_synthetic", False)),
+        # only a real JSON true counts: a string "false" must not hide a work's evidence
+        "is_retracted": work.get("is_retracted") is True,
+        "is_paratext": work.get("is_paratext") is True,
     })
     authorships = work.get("authorships")
     if authorships is not None and not isinstance(authorships, list):

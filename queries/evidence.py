@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from dataclasses import field as option_field  # `field` is a TieQuery field name
 from itertools import islice
 
 import networkx as nx
@@ -45,6 +46,11 @@ class TieQuery:
     min_works: int = 1
     k: int = 3
     kinds: tuple[str, ...] = KINDS
+    #: retracted works and paratext (covers, front matter) are kept in the graph but are no
+    #: evidence unless asked for; rows then carry is_retracted/is_paratext (issue 14)
+    include_retracted: bool = option_field(default=False, metadata={
+        "help": "Also use retracted works and paratext as evidence (labelled is_retracted/is_paratext).",
+        "flag": "--include-retracted"})
 
     def __post_init__(self) -> None:
         if self.max_hops < 1:
@@ -70,6 +76,7 @@ def _params(q: TieQuery) -> dict:
     return {
         "country": q.country, "institution": q.institution, "department": q.department,
         "since": q.since, "until": q.until, "field": q.field, **target_params(q.target),
+        "include_retracted": q.include_retracted,
     }
 
 

@@ -111,3 +111,34 @@ def test_ties_load_counts_and_lists_raw_strings_that_name_no_known_institution(h
                        "raw_affiliation": "Food Process Engineering Group, Bornse Weilanden 9"}]
     edges = read_tables(home / "tables")["affiliated_with"]
     assert sorted(edges["matched_by"]) == ["project:alias_with_parent", "project:dutch_name"]
+
+
+def test_retracted_works_and_paratext_are_kept_but_no_evidence_unless_asked_on_both_stores(
+        config, tmp_path, neo4j_factory):
+    from tests.corpus import authorship
+
+    plain = work(150, 2018, [authorship("x1", ["TUD"]), authorship("y1", ["NUDT"])])
+    retracted = {**work(151, 2019, [authorship("x1", ["TUD"]), authorship("y1", ["NUDT"])]), "is_retracted": True}
+    paratext = {**work(152, 2020, [authorship("x2", ["TUD", "NUDT"])]), "is_paratext": True}
+    page = tmp_path / "page.json"
+    page.write_bytes(orjson.dumps({"results": [plain, retracted, paratext]}))
+    ingest([page], config, progress=False)
+    assert len(read_tables(config.tables_dir)["works"]) == 3  # kept in the graph
+
+    def seen(store, include: bool) -> list[tuple]:
+        rows = find_evidence(store, TieQuery(kinds=("direct", "dual_affiliation"), include_retracted=include))
+        return sorted((r["kind"], r["work_id"], r["is_retracted"], r["is_paratext"]) for r in rows)
+
+    default = [("direct", plain["id"], False, False)]
+    asked = [("direct", plain["id"], False, False), ("direct", retracted["id"], True, False),
+             ("dual_affiliation", paratext["id"], False, True)]
+    store = LadybugStore(config.ladybug_dir)
+    store.load(config.tables_dir)
+    assert seen(store, False) == default
+    assert seen(store, True) == asked
+    store.close()
+    neo = neo4j_factory("retracted")
+    neo.clear()
+    neo.load(config.tables_dir)
+    assert seen(neo, False) == default
+    assert seen(neo, True) == asked

@@ -28,6 +28,8 @@ def tie_query_options(func):
         click.option("-k", "k", type=click.IntRange(1), default=3, show_default=True,
                      help="Paths kept per (source unit, entity) pair."),
         click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Tie kinds (default: all)."),
+        click.option("--include-retracted", "include_retracted", is_flag=True,
+                     help="Also use retracted works and paratext as evidence (labelled)."),
     ]
     for option in reversed(options):
         func = option(func)
