@@ -56,6 +56,9 @@ class Resolver(Protocol):
     def already_linked(self, found: ResolvedInstitution, linked: list[dict]) -> bool:
         """True if `found` is, or is in one chain with, an institution OpenAlex linked."""
 
+    def may_name_more(self, raw: str) -> bool:
+        """A cheap test: could this string name a Dutch institution or a watchlist entity?"""
+
     def department(self, raw: str, institution_id: str, institution_name: str) -> tuple[str, str] | None:
         """(department id, name) for a Dutch institution's raw string, else None."""
 
@@ -365,14 +368,16 @@ def _authorship_rows(
                 rows.affiliated_with_department.append({**edge, "to": department[0]})
 
 
-def _raws(authorship: dict) -> list[str]:
-    """Every raw string of an authorship: `normalise_work` re-reads them all (issue 14)."""
+def _raws(authorship: dict) -> list[tuple[str, bool]]:
+    """Every raw string of an authorship, and whether OpenAlex linked it to an institution:
+    `normalise_work` re-reads them all (issue 14)."""
     affiliations = authorship.get("affiliations")
     if isinstance(affiliations, list) and affiliations:
-        return [a["raw_affiliation_string"] for a in affiliations
+        return [(a["raw_affiliation_string"], bool(a.get("institution_ids"))) for a in affiliations
                 if isinstance(a, dict) and isinstance(a.get("raw_affiliation_string"), str)]
+    linked = bool(authorship.get("institutions"))
     raws = authorship.get("raw_affiliation_strings")
-    return [r for r in raws if isinstance(r, str)] if isinstance(raws, list) else []
+    return [(r, linked) for r in raws if isinstance(r, str)] if isinstance(raws, list) else []
 
 
 def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[str] = (),
@@ -417,7 +422,11 @@ def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[s
                 isinstance(c, str) and c.upper() in countries for c in own_countries):
             return True
         if resolver is not None:
-            for raw in _raws(authorship):
+            for raw, linked in _raws(authorship):
+                # a linked string is read in full only if it may name more (a Dutch place, the
+                # Netherlands, China): a snapshot has hundreds of millions of linked strings
+                if linked and not resolver.may_name_more(raw):
+                    continue
                 for found in resolver.resolve_all(raw):
                     if found.country in countries or found.id in wanted:
                         return True

@@ -9,6 +9,7 @@ institution.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from loaders.departments import department_id, parse_department
@@ -50,6 +51,12 @@ class ProjectResolver:
         self.matcher = Matcher(self.watchlist, self.dutch)
         self.resolve_text = lru_cache(maxsize=200_000)(self._resolve_text)
         self.resolve_all = lru_cache(maxsize=200_000)(self._resolve_all)
+        places = {i.city for i in self.dutch.institutions if i.city}
+        places |= {e.city for e in self.watchlist.entities.values() if e.city}
+        places |= {"Netherlands", "Nederland", "Holland", "China", "PRC", "P.R.C", "Chinese", "PLA", "NUDT"}
+        self._hint = re.compile(
+            r"(?i)(?<!\w)(?:" + "|".join(re.escape(p).replace("'", "'?") for p in sorted(places, key=len, reverse=True))
+            + r")(?!\w)|[\u3400-\u9fff]")
         self._linked_chain = lru_cache(maxsize=100_000)(self._linked_chain_uncached)
         #: the whole answer is cached, id included: building the id normalises the name
         #: again (Unicode folding per character), and the same few strings recur
@@ -83,6 +90,13 @@ class ProjectResolver:
                     alias=found.alias, department_id=department_id(inst.id, name) if name else "",
                     department=name or ""))
         return tuple(out)
+
+    def may_name_more(self, raw: str) -> bool:
+        """A cheap prefilter for the load filter (`involves`): the string names the
+        Netherlands, a Dutch city, China or a Chinese city, or has Chinese script. Strings
+        that fail it cannot name a Dutch institution or a watchlist entity in a way the load
+        filter needs (an acronym or name alone still resolves once the work is kept)."""
+        return self._hint.search(raw) is not None
 
     def already_linked(self, found: ResolvedInstitution, linked: list[dict]) -> bool:
         """True if `found` is an institution OpenAlex linked, or a watchlist entity in one

@@ -142,3 +142,18 @@ def test_retracted_works_and_paratext_are_kept_but_no_evidence_unless_asked_on_b
     neo.load(config.tables_dir)
     assert seen(neo, False) == default
     assert seen(neo, True) == asked
+
+
+def test_the_country_filter_keeps_a_work_whose_linked_string_also_names_a_dutch_institution():
+    """OpenAlex linked the combined string to NUDT alone: `--country NL` must still keep it."""
+    from loaders.normalise import involves
+    from loaders.resolve import ProjectResolver
+
+    record = _combined_work()
+    authorship = record["authorships"][0]
+    authorship["institutions"] = [institution("NUDT")]
+    authorship["countries"] = ["CN"]
+    authorship["affiliations"][0]["institution_ids"] = [OA + "I170215575"]
+    resolver = ProjectResolver()
+    assert involves(record, ("NL",), (), resolver)
+    assert not involves(record, ("NL",), ())  # OpenAlex's links alone do not show it
