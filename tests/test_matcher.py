@@ -132,12 +132,14 @@ def test_matching_throughput_on_the_labelled_set_times_a_thousand(matcher, capsy
     import time
 
     texts = [r["text"] for r in ROWS]
-    fresh = Matcher(matcher.watchlist, matcher.dutch)
-    start = time.perf_counter()
-    for _ in range(100):
+    elapsed = 0.0
+    for _ in range(20):  # a fresh matcher each round: its caches (names fired per affiliation) empty
+        fresh = Matcher(matcher.watchlist, matcher.dutch)
+        start = time.perf_counter()
         for text in texts:
-            fresh._match_text(text)
-    uncached = 100 * len(texts) / (time.perf_counter() - start)
+            fresh.describe(text)
+        elapsed += time.perf_counter() - start
+    uncached = 20 * len(texts) / elapsed
     start = time.perf_counter()
     for _ in range(1000):
         for text in texts:
