@@ -157,3 +157,33 @@ def test_the_country_filter_keeps_a_work_whose_linked_string_also_names_a_dutch_
     resolver = ProjectResolver()
     assert involves(record, ("NL",), (), resolver)
     assert not involves(record, ("NL",), ())  # OpenAlex's links alone do not show it
+
+
+def test_a_link_the_project_made_says_so_in_every_evidence_row_on_both_stores(config, tmp_path, neo4j_factory):
+    """Issue 14: a link made from a raw string was reported with rule `openalex_id`."""
+    from tests.corpus import authorship
+
+    nudt_by_string = authorship("y7", ["NUDT"])
+    nudt_by_string["institutions"] = []
+    nudt_by_string["affiliations"][0]["institution_ids"] = []
+    nudt_by_string["affiliations"][0]["raw_affiliation_string"] = \
+        "Natl Univ Def Technol, Changsha 410073, Hunan, Peoples R China"
+    record = work(160, 2020, [authorship("x7", ["TUD"]), nudt_by_string])
+    page = tmp_path / "page.json"
+    page.write_bytes(orjson.dumps({"results": [record]}))
+    ingest([page], config, progress=False)
+
+    def provenance(store) -> list[tuple]:
+        rows = find_evidence(store, TieQuery(kinds=("direct",)))
+        return [(r["source_matched_by"], r["source_alias"], r["target_matched_by"], r["target_alias"],
+                 r["target_institution_id"]) for r in rows]
+
+    expected = [("openalex", "", "project:alias", "National University of Defense Technology", OA + "I170215575")]
+    store = LadybugStore(config.ladybug_dir)
+    store.load(config.tables_dir)
+    assert provenance(store) == expected
+    store.close()
+    neo = neo4j_factory("provenance")
+    neo.clear()
+    neo.load(config.tables_dir)
+    assert provenance(neo) == expected
