@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InputError
+from loaders.matcher import Matcher
+from loaders.watchlist import normalise_name
 
 __all__ = ["Evaluation", "evaluate", "format_evaluation"]
 
@@ -131,8 +133,6 @@ def evaluate(path: Path, matcher=None, labelled: Path | None = None) -> Evaluati
 
     Raises InputError for an unreadable file or one without a known header.
     """
-    from loaders.matcher import Matcher
-
     matcher = matcher or Matcher()
     rows = _read(path)
     out = Evaluation(file=str(path))
@@ -187,8 +187,6 @@ def _score_ror(out: Evaluation, matcher, rows: list[dict]) -> None:
 
 def _names_unit(text: str, inst) -> bool:
     """True if a comma segment other than the institution's own name names a unit."""
-    from loaders.watchlist import normalise_name
-
     names = {normalise_name(n) for n in (inst.name, *inst.aliases)}
     for segment in re.split(r"[,;]", text):
         norm = normalise_name(segment)

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.datafile import read_yaml
 from loaders.dutch_units import DutchUnits, load_dutch_units
 from loaders.spelling import name_key
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.datafile import read_yaml
 from loaders.spelling import name_key
 
 __all__ = ["DutchUnit", "DutchUnits", "load_dutch_units", "DEFAULT_PATH"]

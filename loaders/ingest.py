@@ -18,12 +18,14 @@ from datetime import UTC, datetime
 from itertools import repeat
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
 from graph.schema import load_schema
+from graph.settings import Config
 from graph.tables import (
     arrow_schema,
     count_keys,
@@ -40,7 +42,6 @@ from loaders.readers import Rejection, input_files, iter_records, manifest_count
 from loaders.resolve import ProjectResolver
 from loaders.tie_summaries import tie_summaries
 from loaders.watchlist import entity_rows, subordinate_rows
-from ties.config import Config
 
 CHUNK_WORKS = 20_000
 
@@ -296,8 +297,6 @@ def write_unresolved(config: Config, rows: list[dict]) -> tuple[int, str]:
     JSON Lines, not CSV: the strings are attacker-controlled and never meet a spreadsheet
     formula. Returns (number of distinct raw strings, path).
     """
-    import orjson
-
     path = Path(config.home) / UNRESOLVED_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".jsonl.tmp")

@@ -65,8 +65,10 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from graph.datafile import read_yaml
 from loaders.departments import parse_department, specificity
 from loaders.dutch import DutchInstitution, DutchRegistry, load_dutch_institutions
+from loaders.spelling import DEFAULT_PATH as SPELLING_PATH
 from loaders.spelling import expand, name_key
 from loaders.watchlist import Entity, Watchlist, load_watchlist, normalise_name
 
@@ -82,10 +84,7 @@ _NEAR_MIN_CHARS = 20
 @lru_cache(maxsize=1)
 def _foreign() -> re.Pattern[str]:
     """Countries (and a few of their cities) other than China, from loaders/data/spelling.yaml."""
-    from loaders.datafile import read_yaml
-    from loaders.spelling import DEFAULT_PATH
-
-    names = (read_yaml(DEFAULT_PATH) or {}).get("foreign_countries") or []
+    names = (read_yaml(SPELLING_PATH) or {}).get("foreign_countries") or []
     keys = sorted({normalise_name(str(n)) for n in names if str(n).strip()}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)") if keys else re.compile(r"(?!x)x")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

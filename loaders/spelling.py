@@ -14,8 +14,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.datafile import read_yaml
+from loaders.watchlist import normalise_name
 
 __all__ = ["expand", "name_key", "stop_words", "DEFAULT_PATH"]
 
@@ -77,7 +78,5 @@ def name_key(text: str) -> str:
     >>> name_key("National University of Defense Technology")
     'national university defense technology'
     """
-    from loaders.watchlist import normalise_name
-
     stops = _table()[4]
     return " ".join(t for t in normalise_name(expand(text)).split() if t not in stops)

@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.datafile import read_yaml
 
 __all__ = [
     "Entity", "Watchlist", "load_watchlist", "entity_rows", "subordinate_rows",

@@ -13,6 +13,7 @@ from graph.tables import read_meta, read_tables
 from loaders.ingest import ingest
 from queries.evidence import TieQuery, find_evidence
 from queries.export import gather, to_markdown
+from queries.registry import render
 from tests.corpus import OA, institution, work
 
 #: a combined string as OpenAlex prints it: a TU Delft unit, then an NUDT college after ";"
@@ -65,7 +66,7 @@ def test_a_combined_string_gives_a_dual_affiliation_tie_and_no_foreign_departmen
     assert list(project["to"]) == [NUDT_COLLEGE]
     assert list(project["alias"]) == ["College of Intelligence Science and Technology"]
 
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     store.load(config.tables_dir)
     local = find_evidence(store, TieQuery(kinds=("dual_affiliation",)))
     report = to_markdown(gather(store, TieQuery(kinds=("dual_affiliation",)), read_meta(config.tables_dir))).decode()
@@ -132,7 +133,7 @@ def test_retracted_works_and_paratext_are_kept_but_no_evidence_unless_asked_on_b
     default = [("direct", plain["id"], False, False)]
     asked = [("direct", plain["id"], False, False), ("direct", retracted["id"], True, False),
              ("dual_affiliation", paratext["id"], False, True)]
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     store.load(config.tables_dir)
     assert seen(store, False) == default
     assert seen(store, True) == asked
@@ -179,7 +180,7 @@ def test_a_link_the_project_made_says_so_in_every_evidence_row_on_both_stores(co
                  r["target_institution_id"]) for r in rows]
 
     expected = [("openalex", "", "project:alias", "National University of Defense Technology", OA + "I170215575")]
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     store.load(config.tables_dir)
     assert provenance(store) == expected
     store.close()

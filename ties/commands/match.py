@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from graph.errors import InputError
+from loaders.accuracy import evaluate, format_evaluation
+from loaders.matcher import Matcher
 from ties.commands._common import echo_json
 
 
@@ -29,8 +31,6 @@ def command(file, as_json: bool, evaluate_file: Path | None) -> None:
 
     Example: echo "College of Computer, NUDT, Changsha 410073, China" | ties match --json
     """
-    from loaders.matcher import Matcher
-
     matcher = Matcher()
     if evaluate_file is not None:
         _evaluate(matcher, evaluate_file, as_json)
@@ -73,8 +73,6 @@ PROJECT_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "data" / "aff
 
 def _evaluate(matcher, path: Path, as_json: bool) -> None:
     """Print the accuracy figures of `matcher` on the labelled file (see loaders.accuracy)."""
-    from loaders.accuracy import evaluate, format_evaluation
-
     result = evaluate(path, matcher, labelled=PROJECT_LABELLED if PROJECT_LABELLED.exists() else None)
     if as_json:
         echo_json(result.as_dict())
