@@ -203,3 +203,11 @@ def test_a_university_medical_centre_and_its_university_are_both_found():
                                                       "University of Groningen"]
     assert d["institutions"][0]["department"] == "Department of Radiation Oncology"
     assert d["institutions"][1]["department"] is None
+
+
+def test_readable_output_lists_the_other_institutions_of_the_string():
+    text = "Department of Physics, TU Delft, Delft; College of Computer, NUDT, Changsha, China"
+    result = CliRunner().invoke(cli, ["match"], input=text + "\n")
+    assert result.exit_code == 0
+    assert "also" in result.output and "Delft University of Technology (NL)" in result.output
+    assert "dept: Department of Physics" in result.output

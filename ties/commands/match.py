@@ -53,7 +53,8 @@ def command(file, as_json: bool, evaluate_file: Path | None) -> None:
 
 
 def _line(result: dict) -> str:
-    """One readable line: verdict-free label, entity, chain, rule; then the text."""
+    """Readable lines: verdict-free label, entity, chain, rule; the string's other
+    institutions ("also"); then the text."""
     if result["entity"]:
         label = "UNDER CMC" if result["under_cmc"] else result["category"].upper()
         where = " > ".join(result["chain"])
@@ -64,6 +65,15 @@ def _line(result: dict) -> str:
         out = f"{'NO MATCH':16} -"
     if result["department"]:
         out += f"  dept: {result['department']}"
+    # every other institution the string names, each with its own department (issue 14)
+    strongest = result["institution"] or {}
+    for other in result.get("institutions", []):
+        if other["id"] == strongest.get("id") and other["name"] == strongest.get("name"):
+            continue
+        label = "UNDER CMC" if other["under_cmc"] else (other["category"] or "NOT LISTED").upper()
+        out += f"\n{'  also':16} {label}: {other['name']} ({other['country']}) [rule {other['rule']}]"
+        if other["department"]:
+            out += f"  dept: {other['department']}"
     return f"{out}\n{'':16} {result['text']}"
 
 
