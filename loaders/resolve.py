@@ -53,7 +53,10 @@ class ProjectResolver:
         self.resolve_all = lru_cache(maxsize=200_000)(self._resolve_all)
         places = {i.city for i in self.dutch.institutions if i.city}
         places |= {e.city for e in self.watchlist.entities.values() if e.city}
-        places |= {"Netherlands", "Nederland", "Holland", "China", "PRC", "P.R.C", "Chinese", "PLA", "NUDT"}
+        places |= {"Netherlands", "Nederland", "Holland", "China", "PRC", "P.R.C", "Chinese", "PLA", "NUDT",
+                   # Dutch names written without their city
+                   "Radboud", "Radboudumc", "Erasmus", "Vrije", "Twente", "Universiteit", "Rijksuniversiteit",
+                   "Hogeschool", "UMC", "VUmc", "TNO", "QuTech", "Kavli"}
         self._hint = re.compile(
             r"(?i)(?<!\w)(?:" + "|".join(re.escape(p).replace("'", "'?") for p in sorted(places, key=len, reverse=True))
             + r")(?!\w)|[\u3400-\u9fff]")
