@@ -109,7 +109,7 @@ def specificity(name: str) -> int | None:
     """How specific a department name is: 1 group/lab/chair/section, 2 department/institute/
     centre, 3 faculty/school/college; None if no unit word.
 
-    >>> specificity("Quantum Transport Group"), specificity("Kavli Institute of Nanoscience")
+    >>> specificity("Quantum Transport Group"), specificity("Department of Physics")
     (1, 2)
     """
     unit = _is_unit(_tokens(name))
