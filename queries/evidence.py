@@ -67,6 +67,11 @@ class TieQuery:
         "flag": "-k", "min": 1, "help": "Paths kept per (source unit, entity) pair."})
     kinds: tuple[str, ...] = dataclasses.field(default=KINDS, metadata={
         "flag": "--kind", "choices": KINDS, "help": "Tie kinds, repeatable (default: all)."})
+    #: retracted works and paratext (covers, front matter) are kept in the graph but are no
+    #: evidence unless asked for; rows then carry is_retracted/is_paratext (issue 14)
+    include_retracted: bool = dataclasses.field(default=False, metadata={
+        "flag": "--include-retracted",
+        "help": "Also use retracted works and paratext as evidence (rows labelled is_retracted/is_paratext)."})
 
     def __post_init__(self) -> None:
         # one place for every caller (commands, dashboard, tests): text stripped, ids read one
@@ -144,6 +149,7 @@ def _params(q: TieQuery) -> dict:
     return {
         "country": q.country, "institution": q.institution, "department": q.department,
         "since": q.since, "until": q.until, "field": q.field, **target_params(q.target),
+        "include_retracted": q.include_retracted,
     }
 
 
@@ -321,4 +327,5 @@ def _indirect_row(G: nx.Graph, authors: list[str], src: dict, tgt: dict) -> dict
         "steps": [{"from": a, "to": b, "year": s[0], "work_id": s[1], "doi": s[2]}
                   for (a, b), s in zip(zip(authors, authors[1:], strict=False), steps, strict=True)],
         "hops": len(authors) - 1,
+        "source_alias": src.get("alias") or "", "target_alias": tgt.get("alias") or "",
     }

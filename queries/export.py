@@ -439,6 +439,10 @@ def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
             text += f': raw "{_md(edge["raw_affiliation"])}"'
         if edge["type"] == "MATCHES":
             text += f" (rule {_md(edge.get('rule') or '')}, alias {_md(edge.get('alias') or '')})"
+        if edge["type"] == "AFFILIATED_WITH" and edge.get("matched_by"):
+            # who linked the author to the institution: OpenAlex, or the project's reading of the string
+            text += f" (matched_by {_md(edge['matched_by'])}" + (
+                f", alias {_md(edge['alias'])})" if edge.get("alias") else ")")
         lines.append(text)
     return lines + [""]
 

@@ -48,7 +48,7 @@ def build_path(row: dict) -> dict:
     nodes.append(_node(x, "Author", row["source_author"]))
     edges.append(_edge("AFFILIATED_WITH", x, src_inst, src_work, row.get("doi") if src_work == row["work_id"] else None,
                        row.get("year") if src_work == row["work_id"] else None, row["source_raw"],
-                       matched_by=row.get("source_matched_by")))
+                       matched_by=row.get("source_matched_by"), alias=row.get("source_alias") or ""))
     if kind in ("direct", "dual_affiliation"):
         nodes.append(_node(row["work_id"], "Work", row.get("title") or "", doi=row.get("doi"), year=row.get("year")))
         edges.append(_edge("AUTHORED", x, row["work_id"], row["work_id"], row.get("doi"), row.get("year")))
@@ -74,7 +74,7 @@ def build_path(row: dict) -> dict:
         target_work, target_doi, target_year = row["target_work_id"], None, row.get("target_year")
     nodes.append(_node(tgt_inst, "Institution", row["target_institution"]))
     edges.append(_edge("AFFILIATED_WITH", y, tgt_inst, target_work, target_doi, target_year, row["target_raw"],
-                       matched_by=row.get("target_matched_by")))
+                       matched_by=row.get("target_matched_by"), alias=row.get("target_alias") or ""))
     entity_nodes, entity_edges = _hierarchy(row)
     if entity_nodes:
         edges.append(_edge("MATCHES", tgt_inst, entity_nodes[0]["id"], rule=row.get("match_rule") or "",

@@ -10,5 +10,6 @@ RETURN 'direct' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title 
        a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,
        e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
        e.chain_names AS chain, e.chain_ids AS chain_ids, m.rule AS match_rule, m.alias AS match_alias,
-       w.year AS target_year
+       w.year AS target_year, a1.alias AS source_alias, a2.alias AS target_alias,
+       coalesce(w.is_retracted, false) AS is_retracted, coalesce(w.is_paratext, false) AS is_paratext
 ORDER BY work_id, source_author_id, target_author_id, source_institution_id, target_institution_id, source_raw, target_raw

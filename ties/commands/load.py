@@ -63,6 +63,9 @@ def command(paths: tuple[str, ...], countries: tuple[str, ...], institutions: tu
         + (f"; skipped {report.skipped} outside the chosen countries/institutions" if report.skipped else "")
         + (f"; {report.duplicates} duplicate work id(s), newest copy kept" if report.duplicates else "")
     )
+    if report.unresolved:
+        click.echo(f"{report.unresolved} raw affiliation string(s) name no institution the project knows "
+                   f"(OpenAlex linked none either): listed with their work ids in {report.unresolved_file}")
     click.echo(f"store ({config.store}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for rejection in report.rejections[:show_rejections]:
         click.echo(f"  rejected {rejection}", err=True)
