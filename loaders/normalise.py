@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from loaders.names import name_key
+
 WORK_PREFIX = "https://openalex.org/W"
 _WORK_ID = re.compile(r"https://openalex\.org/W[0-9]{1,20}")
 ENTITY_INSTITUTION_PREFIX = "ties:entity:"
@@ -257,6 +259,7 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
         "subfield": _name(topic.get("subfield")),
         "field": _name(topic.get("field")),
         "domain": _name(topic.get("domain")),
+        "venue": _venue(work),
         "is_synthetic": bool(work.get("is_synthetic", False)),
     })
     authorships = work.get("authorships")
@@ -268,6 +271,13 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
             raise RecordError(f"authorships[{index}]", "is not an object")
         _authorship_rows(rows, authorship, index, wid, year, resolver)
     return rows
+
+
+def _venue(work: dict) -> str:
+    """The id of the work's primary venue, "" without one (tie strength compares venues)."""
+    location = work.get("primary_location")
+    source = location.get("source") if isinstance(location, dict) else None
+    return _text(source.get("id")) if isinstance(source, dict) else ""
 
 
 def _authorship_rows(
@@ -286,6 +296,7 @@ def _authorship_rows(
         "id": aid,
         "name": name,
         "orcid": _text(author.get("orcid")),
+        "name_key": name_key(name),
         "is_synthetic": bool(author.get("is_synthetic", False)),
     })
     rows.authored.append({
@@ -294,6 +305,9 @@ def _authorship_rows(
         "position": _text(authorship.get("author_position")),
         "corresponding": bool(authorship.get("is_corresponding", False)),
         "work_id": wid,
+        # as this work's record gives them: tie strength compares them across works
+        "orcid": _text(author.get("orcid")),
+        "raw_author_name": _text(authorship.get("raw_author_name")),
     })
     known: dict[str, dict] = {}
     institutions = authorship.get("institutions")

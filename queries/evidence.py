@@ -14,6 +14,7 @@ Every tie is a list of evidence rows that each name a work, DOI and raw string.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -23,6 +24,7 @@ import networkx as nx
 from graph.errors import InputError
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
+from queries.strength import DEFAULT_MIN_STRENGTH, LEVELS, corroborate
 
 __all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "target_params"]
 
@@ -45,6 +47,11 @@ class TieQuery:
     min_works: int = 1
     k: int = 3
     kinds: tuple[str, ...] = KINDS
+    min_strength: str = dataclasses.field(default=DEFAULT_MIN_STRENGTH, metadata={
+        "help": "Weakest tie shown: strong (both affiliations printed on one work), supported "
+                "(a career move corroborated by ORCID or co-authors) or weak (one author id alone; "
+                "shown only when asked).",
+        "flag": "--min-strength", "choices": LEVELS})
 
     def __post_init__(self) -> None:
         if self.max_hops < 1:
@@ -54,6 +61,8 @@ class TieQuery:
         unknown = set(self.kinds) - set(KINDS)
         if unknown:
             raise InputError(f"unknown tie kind(s) {sorted(unknown)}; use {list(KINDS)}")
+        if self.min_strength not in LEVELS:
+            raise InputError(f"--min-strength must be one of {', '.join(LEVELS)}, got {self.min_strength!r}")
 
     def filters(self) -> dict:
         return asdict(self)
@@ -91,7 +100,8 @@ def find_evidence(store: GraphStore, q: TieQuery) -> list[dict]:
     if "dual_affiliation" in q.kinds:
         rows += store.run("dual_affiliations", params)
     if "career" in q.kinds:
-        rows += _career(store.run("career_ties", params))
+        # stamped with each tie's strength: two batched look-ups for every career tie at once
+        rows += corroborate(store, _career(store.run("career_ties", params)))
     if "indirect" in q.kinds and q.max_hops >= 2:
         rows += indirect_ties(store, q)
     return rows

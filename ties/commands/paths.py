@@ -7,6 +7,7 @@ import click
 from graph.store import open_store
 from queries.evidence import KINDS, TieQuery
 from queries.ranked import find_paths
+from queries.strength import DEFAULT_MIN_STRENGTH, LEVELS
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
 
@@ -28,6 +29,8 @@ def tie_query_options(func):
         click.option("-k", "k", type=click.IntRange(1), default=3, show_default=True,
                      help="Paths kept per (source unit, entity) pair."),
         click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Tie kinds (default: all)."),
+        click.option("--min-strength", "min_strength", type=click.Choice(LEVELS), default=DEFAULT_MIN_STRENGTH,
+                     show_default=True, help=TieQuery.__dataclass_fields__["min_strength"].metadata["help"]),
     ]
     for option in reversed(options):
         func = option(func)
@@ -73,6 +76,9 @@ def command(store: str | None, as_json: bool, **kwargs) -> None:
         if path["source"]["department"]:
             source += f" / {path['source']['department']}"
         chain = " > ".join(path["target"]["chain"])
-        click.echo(f"{path['rank']:>4}. [{path['kind']}] {source} -> {chain}  "
+        click.echo(f"{path['rank']:>4}. [{path['kind']}, {path['strength']}] {source} -> {chain}  "
                    f"({path['n_works']} works, {path['first_year']}-{path['last_year']})")
+        click.echo(f"      strength: {path['strength_note']}")
+    if summary.get("hidden_note"):
+        click.echo(summary["hidden_note"])
     click.echo(summary["note"])
