@@ -24,6 +24,9 @@ MATCH (w:Work)
 WHERE w.id = a1.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
+// the name and ORCID as printed, after a horizon Neo4j keeps (DISTINCT: without it, its
+// planner folded the optional match into the one above and could not honour the hint)
+WITH DISTINCT e, m, ci, a2, x, a1, ni, w
 OPTIONAL MATCH (x)-[s1:AUTHORED]->(w)
 RETURN 'dual_affiliation' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
        w.field AS field, w.subfield AS subfield,
