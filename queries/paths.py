@@ -190,10 +190,11 @@ def hidden_note(hidden: dict[str, int], min_strength: str) -> str:
     """The summary's sentence on the ties left out as too weak, and how to show them."""
     if not any(hidden.values()):
         return ""
-    parts = [f"{n} {level} tie{'s' if n > 1 else ''}" for level, n in sorted(hidden.items()) if n]
+    parts = [f"{n} {level} tie{'s' if n > 1 else ''}" + (" (nothing beyond one author id links the two "
+                                                          "affiliations)" if level == "weak" else "")
+             for level, n in sorted(hidden.items()) if n]
     weakest = min((level for level, n in hidden.items() if n), key=LEVELS.index)
-    why = " (career ties resting on one OpenAlex author id alone)" if "weak" in hidden else ""
-    return (f"{' and '.join(parts)} hidden below --min-strength {min_strength}{why}; "
+    return (f"{' and '.join(parts)} hidden below --min-strength {min_strength}; "
             f"show them with --min-strength {weakest}")
 
 
