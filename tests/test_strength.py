@@ -274,3 +274,21 @@ def test_evidence_rows_carry_the_orcid_and_the_name_as_printed_on_each_work(plan
     merge_rows = [r for r in rows if r["source_author_id"] == conflict["author_ids"][0]]
     assert {(r["source_orcid"], r["target_orcid"]) for r in merge_rows} == {
         (conflict["orcids"]["dutch"], conflict["orcids"]["pla"])}
+
+
+def test_each_authorship_keeps_the_orcid_and_the_name_as_printed_and_the_author_a_name_key():
+    from loaders.normalise import normalise_work
+
+    rows = normalise_work({
+        "id": "https://openalex.org/W1", "publication_year": 2020,
+        "primary_location": {"source": {"id": "https://openalex.org/S7", "display_name": "A journal"}},
+        "authorships": [{"author": {"id": "https://openalex.org/A1", "display_name": "Wei Wang",
+                                    "orcid": "https://orcid.org/0000-0002-1825-0097"},
+                         "raw_author_name": "W. Wang", "institutions": []},
+                        {"author": {"id": "https://openalex.org/A2", "display_name": "Xiao-Ming Li", "orcid": None},
+                         "raw_author_name": "Li Xiaoming", "institutions": []}]})
+    assert [(a["orcid"], a["raw_author_name"]) for a in rows.authored] == [
+        ("https://orcid.org/0000-0002-1825-0097", "W. Wang"), ("", "Li Xiaoming")]
+    assert [a["name_key"] for a in rows.authors] == ["wang wei", "li xiaoming"]
+    assert rows.works[0]["venue"] == "https://openalex.org/S7"
+    assert normalise_work({"id": "https://openalex.org/W2", "primary_location": None}).works[0]["venue"] == ""
