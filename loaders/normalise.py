@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from loaders.names import name_key
+from graph.names import name_key
 
 WORK_PREFIX = "https://openalex.org/W"
 _WORK_ID = re.compile(r"https://openalex\.org/W[0-9]{1,20}")

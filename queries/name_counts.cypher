@@ -1,5 +1,5 @@
 // Tie strength: how many distinct OpenAlex authors in the store carry each normalised name
-// (`loaders/names.py`); a career tie resting on the author id alone is flagged more strongly
+// (`graph/names.py`); a career tie resting on the author id alone is flagged more strongly
 // when its author's name is common. Authors without an OpenAlex id (`ties:author:...`) are
 // not counted. One query for every candidate tie at once.
 // param name_keys: string[] = []

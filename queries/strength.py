@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from loaders.names import name_key
+from graph.names import name_key
 
 __all__ = ["LEVELS", "DEFAULT_MIN_STRENGTH", "Strength", "at_least", "career_key", "career_signals",
            "career_strength", "corroborate", "printed_strength", "row_strength", "group_strength"]

@@ -21,6 +21,7 @@ from loaders.generate import write_corpus
 from queries.evidence import TieQuery, find_evidence
 from queries.paths import paths_report, rank_paths
 from queries.ranked import find_paths
+from queries.registry import render
 from queries.strength import LEVELS, at_least, career_strength, printed_strength
 from ties.config import Config
 
@@ -110,7 +111,7 @@ def planted(tmp_path_factory) -> tuple[Config, dict, Path]:
     truth = json.loads((base / "corpus" / "truth.json").read_text())
     cfg = Config(home=base / "home")
     ingest([base / "corpus"], cfg, progress=False)
-    store = LadybugStore(cfg.ladybug_dir)
+    store = LadybugStore(cfg.ladybug_dir, queries=render)
     store.load(cfg.tables_dir)
     store.close()
     return cfg, truth, base / "corpus"
@@ -165,7 +166,7 @@ def _check(confusion: Counter) -> None:
 
 def test_planted_merges_are_weak_and_movers_supported_on_the_embedded_store(planted):
     cfg, truth, _ = planted
-    store = LadybugStore(cfg.ladybug_dir, read_only=True)
+    store = LadybugStore(cfg.ladybug_dir, read_only=True, queries=render)
     try:
         found, confusion, signals = _classify(store, truth)
     finally:
@@ -191,7 +192,7 @@ def test_planted_merges_are_weak_and_movers_supported_on_neo4j(planted, neo4j_fa
     found, confusion, signals = _classify(store, truth)
     _print_tables("Neo4j", confusion, signals)
     _check(confusion)
-    local = LadybugStore(cfg.ladybug_dir, read_only=True)
+    local = LadybugStore(cfg.ladybug_dir, read_only=True, queries=render)
     try:
         query = TieQuery(target="all", min_strength="weak", kinds=("direct", "dual_affiliation", "career"))
         assert find_evidence(store, query) == find_evidence(local, query)
@@ -256,7 +257,7 @@ def test_evidence_rows_carry_the_orcid_and_the_name_as_printed_on_each_work(plan
             for line in handle:
                 work = json.loads(line)
                 works[work["id"]] = work
-    store = LadybugStore(cfg.ladybug_dir, read_only=True)
+    store = LadybugStore(cfg.ladybug_dir, read_only=True, queries=render)
     try:
         rows = find_evidence(store, TieQuery(kinds=("career", "direct", "dual_affiliation"), target="all"))
     finally:
