@@ -293,3 +293,34 @@ def test_each_authorship_keeps_the_orcid_and_the_name_as_printed_and_the_author_
     assert [a["name_key"] for a in rows.authors] == ["wang wei", "li xiaoming"]
     assert rows.works[0]["venue"] == "https://openalex.org/S7"
     assert normalise_work({"id": "https://openalex.org/W2", "primary_location": None}).works[0]["venue"] == ""
+
+
+def test_json_csv_and_graphml_exports_carry_strength_and_the_printed_name_on_their_edges(planted):
+    import io
+    import zipfile
+
+    import networkx as nx
+    import pandas as pd
+
+    from graph.tables import read_meta
+    from queries.export import gather
+    from queries.export import render as export
+
+    cfg, truth, _ = planted
+    store = LadybugStore(cfg.ladybug_dir, read_only=True, queries=render)
+    try:
+        bundle = gather(store, TieQuery(kinds=("career", "direct"), target="all", k=100, min_strength="weak"),
+                        read_meta(cfg.tables_dir))
+    finally:
+        store.close()
+    merge = truth["ties"]["merged_identity"][0]
+    links = json.loads(export(bundle, "json"))["links"]
+    weak = [e for e in links if e["source"] == merge["author_ids"][0] and e["type"] == "AUTHORED"]
+    assert weak and {e["strength"] for e in weak} == {"weak"} and all(e.get("raw_author_name") for e in weak)
+    assert {e.get("strength") for e in links if e["type"] in ("AUTHORED", "AFFILIATED_WITH")} == \
+        {"strong", "supported", "weak"}
+    edges = pd.read_csv(io.BytesIO(zipfile.ZipFile(io.BytesIO(export(bundle, "csv"))).read("edges.csv")))
+    assert {"strength", "raw_author_name", "orcid"} <= set(edges.columns)
+    assert set(edges["strength"].dropna()) == {"strong", "supported", "weak"}
+    G = nx.read_graphml(io.BytesIO(export(bundle, "graphml")))
+    assert {d.get("strength") for _, _, d in G.edges(data=True)} >= {"strong", "supported", "weak"}
