@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from graph.names import name_key
+
 WORK_PREFIX = "https://openalex.org/W"
 _WORK_ID = re.compile(r"https://openalex\.org/W[0-9]{1,20}")
 ENTITY_INSTITUTION_PREFIX = "ties:entity:"
@@ -321,6 +323,7 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
         "subfield": _name(topic.get("subfield")),
         "field": _name(topic.get("field")),
         "domain": _name(topic.get("domain")),
+        "venue": _venue(work),
         "is_synthetic": _bool(work.get("is_synthetic"), "is_synthetic"),
         # only a real JSON true counts: a string "false" must not hide a work's evidence
         "is_retracted": work.get("is_retracted") is True,
@@ -335,6 +338,13 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
             raise RecordError(f"authorships[{index}]", "is not an object")
         _authorship_rows(rows, authorship, index, wid, year, resolver)
     return rows
+
+
+def _venue(work: dict) -> str:
+    """The id of the work's primary venue, "" without one (tie strength compares venues)."""
+    location = work.get("primary_location")
+    source = location.get("source") if isinstance(location, dict) else None
+    return _text(source.get("id")) if isinstance(source, dict) else ""
 
 
 def _authorship_rows(
@@ -356,6 +366,7 @@ def _authorship_rows(
         "name": name,
         "orcid": _str(author.get("orcid"), (index, "author.orcid")),
         "is_synthetic": _bool(author.get("is_synthetic"), (index, "author.is_synthetic")),
+        "name_key": name_key(name),
     })
     rows.authored.append({
         "from": aid,
@@ -363,6 +374,9 @@ def _authorship_rows(
         "position": _str(authorship.get("author_position"), (index, "author_position")),
         "corresponding": _bool(authorship.get("is_corresponding"), (index, "is_corresponding")),
         "work_id": wid,
+        # as this work's record gives them: tie strength compares them across works
+        "orcid": _str(author.get("orcid"), (index, "author.orcid")),
+        "raw_author_name": _str(authorship.get("raw_author_name"), (index, "raw_author_name")),
     })
     known: dict[str, dict] = {}
     institutions = authorship.get("institutions")

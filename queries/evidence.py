@@ -26,6 +26,7 @@ from graph.errors import InputError
 from graph.ids import institution_id
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
+from queries.strength import DEFAULT_MIN_STRENGTH, LEVELS, corroborate
 
 __all__ = ["KINDS", "TieQuery", "check_source", "find_evidence", "indirect_ties", "selection_options",
            "target_params"]
@@ -72,6 +73,11 @@ class TieQuery:
     include_retracted: bool = dataclasses.field(default=False, metadata={
         "flag": "--include-retracted",
         "help": "Also use retracted works and paratext as evidence (rows labelled is_retracted/is_paratext)."})
+    min_strength: str = dataclasses.field(default=DEFAULT_MIN_STRENGTH, metadata={
+        "help": "Weakest tie shown: strong (both affiliations printed on one work), supported "
+                "(a career move corroborated by ORCID or co-authors) or weak (one author id alone; "
+                "shown only when asked).",
+        "flag": "--min-strength", "choices": LEVELS})
 
     def __post_init__(self) -> None:
         # one place for every caller (commands, dashboard, tests): text stripped, ids read one
@@ -103,6 +109,8 @@ class TieQuery:
         unknown = set(self.kinds) - set(KINDS)
         if unknown:
             raise InputError(f"unknown tie kind(s) {sorted(unknown)}; use {list(KINDS)}")
+        if self.min_strength not in LEVELS:
+            raise InputError(f"--min-strength must be one of {', '.join(LEVELS)}, got {self.min_strength!r}")
 
     def filters(self) -> dict:
         return asdict(self)
@@ -171,7 +179,8 @@ def find_evidence(store: GraphStore, q: TieQuery) -> list[dict]:
     if "dual_affiliation" in q.kinds:
         rows += store.run("dual_affiliations", params)
     if "career" in q.kinds:
-        rows += _career(store.run("career_ties", params))
+        # stamped with each tie's strength: two batched look-ups for every career tie at once
+        rows += corroborate(store, _career(store.run("career_ties", params)))
     if "indirect" in q.kinds and q.max_hops >= 2:
         rows += indirect_ties(store, q)
     return rows

@@ -44,7 +44,7 @@ FORMATS = ("graphml", "json", "csv", "html", "md")
 SUFFIX = {"graphml": ".graphml", "json": ".json", "csv": ".zip", "html": ".html", "md": ".md"}
 NOTE = "Co-authorship is evidence of collaboration, not of wrongdoing."
 EDGE_COLUMNS = ["source", "target", "type", "work_id", "doi", "year", "raw_affiliation", "matched_by", "rule",
-                "alias", "paths"]
+                "alias", "paths", "strength", "raw_author_name", "orcid"]
 WORK_COLUMNS = ["work_id", "doi", "title", "year", "type", "field", "subfield", "is_synthetic"]
 
 #: node colour and shape by label (and by role for institutions), for the network views
@@ -408,6 +408,9 @@ def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
              f"{path.get('last_year')}" + (f"; direction: {_md(path['direction'])}" if path.get("direction") else ""),
              f"- Watchlist side: {_md(target['institution'])} matched to {_md(target['entity'])} "
              f"({_md(target['category'])}, under the CMC: {'yes' if target['under_cmc'] else 'no'})"]
+    if path.get("strength"):  # how strong the tie is and why (queries/strength.py)
+        lines.append(f"- Strength: **{_md(path['strength'])}**: {_md(path.get('strength_note') or '')} "
+                     f"(reasons: {_md(', '.join(path.get('strength_reasons') or []))})")
     entity = bundle.entities.get(target["entity_id"], {})
     if entity.get("aliases"):
         lines.append("- Aliases: " + "; ".join(_md(a) for a in entity["aliases"]))
