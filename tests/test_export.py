@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.tables import read_meta
-from queries.evidence import TieQuery
+from queries.evidence import KINDS, TieQuery
 from queries.export import FORMATS, gather, render, subgraph_from_paths, to_graphml
 from tests.corpus import inst
 from ties.cli import cli
@@ -27,7 +27,7 @@ def bundle(known_home):
 
     store = LadybugStore(known_home.ladybug_dir, read_only=True)
     try:
-        return gather(store, TieQuery(target="all", max_hops=3), read_meta(known_home.tables_dir))
+        return gather(store, TieQuery(target="all", max_hops=3, kinds=KINDS), read_meta(known_home.tables_dir))
     finally:
         store.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graph.store import open_store
-from queries.evidence import KINDS, TieQuery
+from queries.evidence import DEFAULT_KINDS, KINDS, KINDS_HELP, TieQuery
 from queries.ranked import find_paths
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
@@ -27,7 +27,7 @@ def tie_query_options(func):
                      help="Keep paths supported by at least this many works."),
         click.option("-k", "k", type=click.IntRange(1), default=3, show_default=True,
                      help="Paths kept per (source unit, entity) pair."),
-        click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Tie kinds (default: all)."),
+        click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help=KINDS_HELP),
     ]
     for option in reversed(options):
         func = option(func)
@@ -35,7 +35,7 @@ def tie_query_options(func):
 
 
 def tie_query_from(kwargs: dict) -> TieQuery:
-    kinds = tuple(kwargs.pop("kinds", ()) or KINDS)
+    kinds = tuple(kwargs.pop("kinds", ()) or DEFAULT_KINDS)
     institution = kwargs.get("institution") or ""
     if institution and not institution.startswith(("https://", "ties:")):
         kwargs["institution"] = "https://openalex.org/" + institution
