@@ -7,3 +7,4 @@ MATCH (a:Author {id: author_id})
 OPTIONAL MATCH (a)-[r:AFFILIATED_WITH]->(i:Institution)
 WHERE coalesce(r.year, 0) >= $since AND coalesce(r.year, 0) <= $until
 RETURN DISTINCT a.id AS author_id, a.name AS author, i.id AS institution_id, i.name AS institution
+ORDER BY author_id, institution_id

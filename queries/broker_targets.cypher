@@ -9,3 +9,4 @@ WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category
   AND ($entity = '' OR $entity IN e.chain_ids)
   AND coalesce(r.year, 0) >= $since AND coalesce(r.year, 0) <= $until
 RETURN DISTINCT a.id AS author_id
+ORDER BY author_id

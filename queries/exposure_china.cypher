@@ -24,3 +24,4 @@ WITH w,
        , CASE WHEN $by = 'year' THEN w.year ELSE 0 END AS year
 RETURN sector, institution_id, institution, department_id, department, field, subfield, year,
        count(DISTINCT w.id) AS china_works
+ORDER BY sector, institution_id, department_id, field, subfield, year

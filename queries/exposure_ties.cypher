@@ -32,3 +32,4 @@ WHERE w.id = a2.work_id
 RETURN DISTINCT
 //@include exposure_units
        , w.id AS work_id, w.year AS year, x.id AS source_author_id, e.id AS entity_id
+ORDER BY sector, institution_id, department_id, field, subfield, work_id, source_author_id, entity_id
