@@ -165,5 +165,8 @@ def print_table(results: dict) -> None:
         if k == 0:
             print("  ".join("-" * w for w in widths))
     notes = [note for s in results["sizes"] for note in s.get("notes", [])]
+    notes += [f"{s['works']:,} works, {label}: {key.removesuffix('_error')} failed: {value}"
+              for s in results["sizes"] for store, label in STORES
+              for key, value in (s.get(f"{store}_queries") or {}).items() if key.endswith("_error")]
     for note in notes:
         print(f"note: {note}")

@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 import psutil
+from neo4j.exceptions import Neo4jError
 
+from graph.errors import TiesError
 from graph.ladybug_store import LadybugStore
 from graph.tables import read_meta
 from loaders.ingest import ingest
@@ -26,6 +28,7 @@ from queries.evidence import TieQuery, find_evidence
 from queries.exposure import DIMENSIONS, exposure
 from queries.paths import paths_report
 from queries.ranked import find_paths
+from queries.registry import render
 from ties.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +94,7 @@ def ingest_tables(corpus: Path, home: Path) -> dict:
 def ladybug_load(home: Path) -> dict:
     """Rebuild the embedded store from the table set (COPY from Parquet)."""
     config = Config(home=home)
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     started = time.perf_counter()
     counts = store.load(config.tables_dir)
     seconds = time.perf_counter() - started
@@ -101,8 +104,14 @@ def ladybug_load(home: Path) -> dict:
 
 
 def _clock(out: dict, key: str, call):
+    """Time one analysis into ``out[key]``; a failure is recorded (``key_error``), not raised,
+    so one analysis that fails on one store does not take the other figures with it."""
     started = time.perf_counter()
-    result = call()
+    try:
+        result = call()
+    except (TiesError, RuntimeError, Neo4jError, MemoryError) as exc:
+        out[key.removesuffix("_s") + "_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        return None
     out[key] = time.perf_counter() - started
     return result
 
@@ -132,17 +141,19 @@ def timed_queries(store, works: int = 0) -> dict:
     for by in DIMENSIONS:
         _clock(out, f"exposure_{by}_s", lambda b=by: exposure(store, b, TieQuery()))
     found = _clock(out, "brokers_s", lambda: brokers(store, TieQuery()))
-    out["brokers_with_betweenness"] = int((found["authors"]["betweenness"] > 0).sum())
+    if found is not None:
+        out["brokers_with_betweenness"] = int((found["authors"]["betweenness"] > 0).sum())
     if works and works <= INDIRECT_MAX_WORKS:
         for hops in INDIRECT_HOPS:
             rows = _clock(out, f"indirect_{hops}_hops_s",
                           lambda h=hops: find_evidence(store, TieQuery(kinds=("indirect",), max_hops=h)))
-            out[f"indirect_{hops}_hops_rows"] = len(rows)
+            if rows is not None:
+                out[f"indirect_{hops}_hops_rows"] = len(rows)
     return out
 
 
 def ladybug_queries(home: Path, works: int = 0) -> dict:
-    store = LadybugStore(Config(home=home).ladybug_dir, read_only=True)
+    store = LadybugStore(Config(home=home).ladybug_dir, read_only=True, queries=render)
     try:
         return timed_queries(store, works)
     finally:

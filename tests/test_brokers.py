@@ -20,6 +20,7 @@ from loaders.generate import write_corpus
 from queries.brokers import bridge_betweenness, brokers
 from queries.coauthorship import coauthor_graph, ordered_subgraph, projection, projection_of
 from queries.evidence import TieQuery, find_evidence, on_watchlist_side
+from queries.registry import render
 from ties.config import Config
 
 KINDS = ("direct", "dual_affiliation", "career")
@@ -34,7 +35,7 @@ def generated_home(tmp_path_factory) -> Config:
     write_corpus(base / "corpus", 300, seed=3)
     cfg = Config(home=base / "home")
     ingest([base / "corpus"], cfg, progress=False)
-    store = LadybugStore(cfg.ladybug_dir)
+    store = LadybugStore(cfg.ladybug_dir, queries=render)
     store.load(cfg.tables_dir)
     store.close()
     return cfg
@@ -42,7 +43,7 @@ def generated_home(tmp_path_factory) -> Config:
 
 @pytest.fixture(scope="module")
 def sides(generated_home):
-    store = LadybugStore(generated_home.ladybug_dir, read_only=True)
+    store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         affiliations = store.run("author_affiliations", {})
         G = coauthor_graph(store.run("authorships", {}))
@@ -112,7 +113,7 @@ def test_an_author_on_both_sides_is_not_a_pair_with_itself():
 
 
 def test_the_array_projection_has_the_networkx_projection_edges(generated_home):
-    store = LadybugStore(generated_home.ladybug_dir, read_only=True)
+    store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         G = coauthor_graph(store.run("authorships", {}))
         p = projection(r["authors"] for r in store.run("broker_works", {}))
@@ -172,7 +173,7 @@ def _brokers_before(store, query: TieQuery, top: int = 20) -> dict[str, pd.DataF
                                    TieQuery(max_hops=99, kinds=KINDS, target="all", since=2016)],
                          ids=["cmc", "all-since-2016"])
 def test_brokers_with_a_bound_past_every_path_equal_the_brokers_of_before(generated_home, query):
-    store = LadybugStore(generated_home.ladybug_dir, read_only=True)
+    store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         before, now = _brokers_before(store, query, top=30), brokers(store, query, top=30)
     finally:

@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import click
 
-from ties.commands._common import config_from, store_option
-
-APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
-
-
-def streamlit_command(port: int, address: str, headless: bool) -> list[str]:
-    return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.port", str(port), "--server.address", address,
-        "--server.headless", "true" if headless else "false",
-        "--browser.gatherUsageStats", "false",
-        # Streamlit's first-run email question would block `ties demo` until someone answers
-        "--server.showEmailPrompt", "false",
-        "--server.fileWatcherType", "none",
-    ]
-
-
-def run_dashboard(port: int, address: str, headless: bool, store: str | None) -> None:
-    """Run Streamlit in the foreground until interrupted (Ctrl-C)."""
-    config = config_from(store)
-    env = {**os.environ, "TIES_HOME": str(config.home.resolve()), "TIES_STORE": config.store}
-    click.echo(f"dashboard: http://{address}:{port}  (Ctrl-C to stop)", err=True)
-    try:
-        subprocess.run(streamlit_command(port, address, headless), env=env, check=False)
-    except KeyboardInterrupt:
-        pass
+from ties.commands._common import run_dashboard, store_option
 
 
 @click.command("dashboard")
