@@ -186,6 +186,18 @@ def _neo4j(n: int, entry: dict, home: Path, conn, budget: Budget, results: dict)
         store.close()
 
 
+def _write(results: dict, budget: Budget, path: Path) -> dict:
+    """The results so far, with growth and table, written to `path` (private keys left out)."""
+    out = {k: v for k, v in results.items() if not k.startswith("_")}
+    out["growth"] = growth(out["sizes"])
+    out["total_s"] = budget.elapsed()
+    out["peak_rss_mb"] = stages.peak_rss_mb()
+    out["table"] = rows_for_table(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="corpus sizes in works, comma-separated")
@@ -210,16 +222,9 @@ def main(argv: list[str] | None = None) -> int:
                      "explorer": {"measured": False, "note": f"not measured: {args.explorer_size} not in --sizes"}}
     for n in sizes:
         run_size(n, args, budget, conn, results)
-    results.pop("_neo4j_rate", None)
-    results.pop("_neo4j_failed", None)
-    results.pop("_previous", None)
-    results["growth"] = growth(results["sizes"])
-    results["total_s"] = budget.elapsed()
-    results["peak_rss_mb"] = stages.peak_rss_mb()
-    results["table"] = rows_for_table(results)
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
-    print_table(results)
+        _write(results, budget, args.results)  # after each size: a run stopped later keeps these
+    final = _write(results, budget, args.results)
+    print_table(final)
     print(f"\nwritten {args.results}", file=sys.stderr)
     return 0
 
