@@ -16,14 +16,19 @@ from queries.evidence import KINDS
 FAST_KINDS = tuple(k for k in KINDS if k != "indirect")
 
 OA = "https://openalex.org/"
-TARGETS = {"cmc": "Everything under the CMC", "industry": "Defence industry", "security": "Security organs",
-           "all": "Any watchlist entity"}
+TARGETS = {"cmc": "Everything under the CMC (all entities)", "industry": "Defence industry (all entities)",
+           "security": "Security organs (all entities)", "all": "Any watchlist entity"}
 DEFAULT_INSTITUTION = OA + "I98358874"  # Delft University of Technology
 KEYS = ("institution", "department", "target", "since", "until", "hops", "min_works", "indirect")
 INDIRECT_HELP = ("Chains of co-authors, none of them Dutch- or watchlist-affiliated, from a Dutch author to a "
                  "watchlist-affiliated one. The search walks the co-authorship network and is slow on a large "
                  "corpus (measured at 100,000 generated works: half a minute for one university and the CMC, "
                  "minutes for every watchlist entity), so it runs only when asked.")
+
+
+def target_label(target: str) -> str:
+    """The label of a target group (an entity's own name is added by the caller)."""
+    return TARGETS.get(target, target)
 
 
 def _full_id(value: str) -> str:

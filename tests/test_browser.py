@@ -179,3 +179,82 @@ def test_the_explorer_shows_the_delft_to_nudt_path_in_the_network_and_the_table(
             {"url": url, "seconds_after_navigation": first_seen, "screenshot": shot.name}))
     finally:
         page.close()
+
+
+def shoot(page: Page, name: str) -> Path:
+    """A full-viewport PNG under test-artifacts/ (checked by eye for readability)."""
+    import base64
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    shot.write_bytes(base64.b64decode(page.call("Page.captureScreenshot", format="png")["data"]))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return shot
+
+
+def wait_for(page: Page, expression: str, seconds: float = 60, what: str = ""):
+    """Poll a JavaScript expression until it is truthy; its value."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what or expression}")
+
+
+def click_at(page: Page, x: float, y: float) -> None:
+    """A real mouse click (pressed, released) at viewport coordinates."""
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        page.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+
+#: the clickable marks of the n-th Vega chart (SVG renderer), with their aria labels and centres
+MARKS = """((n, skip) => {
+  const charts = [...document.querySelectorAll('.vega-embed')];
+  const chart = charts[n];
+  if (!chart) return null;
+  chart.scrollIntoView({block: 'center'});
+  const marks = [...chart.querySelectorAll('g.mark-rect path, g.mark-rect rect')]
+      .filter(m => (m.getAttribute('aria-label') || '').length
+                   && !skip.some(s => m.getAttribute('aria-label').includes(s)));
+  return marks.map(m => { const r = m.getBoundingClientRect();
+    return {label: m.getAttribute('aria-label'), x: r.left + r.width / 2, y: r.top + r.height / 2,
+            w: r.width, h: r.height}; }).filter(m => m.w > 2 && m.h > 2);
+})"""
+
+WORKS_LINE = """(() => { const t = [...document.querySelectorAll('[data-testid=stText]')].map(e => e.innerText)
+  .find(s => / behind /.test(s)); return t || ''; })()"""
+
+
+def test_a_click_on_a_bar_of_each_overview_chart_lists_the_works_of_that_unit(server, tmp_path):
+    """Sector, technology, year and the heatmap: each click changes the works table to the
+    unit clicked (before, the table kept showing the first sector), and the URL keeps it."""
+    page = Page(chromium(), tmp_path / "profile")
+    try:
+        page.call("Page.enable")
+        page.call("Page.navigate", url=f"{server}/")  # the default page lives at /
+        wait_for(page, "document.querySelectorAll('.vega-embed g.mark-rect path').length > 3", what="the charts")
+        time.sleep(1)
+        expected = {0: "Sector", 1: "Technology area", 2: "Year", 3: "Institution"}
+        for n, figure in expected.items():
+            before = page.evaluate(WORKS_LINE)
+            marks = page.evaluate(MARKS + f"({n}, [])")
+            assert marks, f"chart {n} has no clickable marks"
+            # the last bar drawn: not the first unit, which the table shows by default
+            mark = marks[-1]
+            click_at(page, mark["x"], mark["y"])
+            line = wait_for(page, f"(() => {{ const l = {WORKS_LINE}; return l !== {json.dumps(before)} "
+                                  f"&& l.includes({json.dumps(figure + ':')}) ? l : ''; }})()",
+                            30, f"the works table to follow a click on chart {n} ({mark['label']})")
+            assert " behind " + figure in line
+            url = page.evaluate("location.search")
+            assert "dim=" in url and "unit=" in url, url
+            grid = page.evaluate("[...document.querySelectorAll('table[role=grid]')].map(t => t.innerText).join('')")
+            assert "openalex.org/W" in grid or "doi.org" in grid, "the works table is empty after the click"
+            if n == 3:
+                assert "year=" in url  # a heatmap cell is an institution and a year
+            time.sleep(0.5)
+        shoot(page, "overview-drilldown.png")
+    finally:
+        page.close()

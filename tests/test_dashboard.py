@@ -49,6 +49,43 @@ def test_overview_shows_headline_figures_and_drills_down_to_the_works(app):
     works = at.dataframe[-1].value
     assert list(works["work_id"]) == ["https://openalex.org/W9900000002"]
     assert works["doi"].iloc[0] == "https://doi.org/10.5555/ties-test.2"
+    assert at.query_params["dim"] == "year" and at.query_params["unit"] == "2019"
+    assert any(t.value.startswith("1 work behind Year: 2019") for t in at.text)  # singular, not "1 works"
+
+
+def test_an_overview_url_reproduces_a_drill_down(app):
+    at = app("overview", dim="year", unit="2019")
+    assert at.selectbox(key="ov_dim").value == "year" and at.selectbox(key="ov_unit").value == "2019"
+    assert list(at.dataframe[-1].value["work_id"]) == ["https://openalex.org/W9900000002"]
+
+
+def test_a_chart_click_callback_sets_the_figure_unit_and_year():
+    """A chart's on_select callback writes the works table's widget state (a changed index did not)."""
+    def page() -> None:
+        import streamlit as st
+
+        from dashboards.drill import on_chart
+
+        st.session_state["chart_heat"] = {"selection": {"pick": [{"unit_id": "I1", "year": 2019}]}}
+        on_chart("chart_heat", "institution")()
+        st.write(f"{st.session_state['ov_dim']} {st.session_state['ov_unit']} {st.session_state['ov_year']}")
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    assert at.markdown[0].value == "institution I1 2019"
+
+
+def test_an_unknown_unit_in_the_overview_url_says_so_and_shows_no_works(app):
+    at = app("overview", dim="sector", unit="no_such_sector")
+    assert any("no_such_sector" in w.value for w in at.warning)
+    assert at.dataframe[-1].value.empty
+
+
+def test_overview_labels_are_human(app):
+    at = app("overview")
+    sectors = at.selectbox(key="ov_unit").options
+    assert "Research university" in sectors and "research_university" not in sectors
+    assert "Everything under the CMC (all entities)" in at.selectbox(key="ov_target").options
 
 
 def test_overview_counts_china_co_publication_shares_only_when_asked(app):
@@ -60,7 +97,7 @@ def test_overview_counts_china_co_publication_shares_only_when_asked(app):
     shares = at.dataframe[0].value.set_index("institution")
     delft = shares.loc["Delft University of Technology"]
     assert delft["works with a tie"] >= 1 and delft["China co-publications"] >= delft["works with a tie"]
-    assert 0 < delft["share"] <= 1
+    assert 0 < delft["share"] <= 100  # a percentage, shown as "7.7%"
 
 
 def test_explorer_draws_the_delft_to_nudt_subgraph_from_the_url_and_ranks_the_paths(app):
