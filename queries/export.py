@@ -48,9 +48,11 @@ STYLE = {
     "target": ("#d62728", "dot"),       # institution matched to the watchlist
     "Institution": ("#8c8c8c", "dot"),
     "Entity": ("#7b1f1f", "diamond"),
+    "AuthorGroup": ("#bdbdbd", "ellipse"),  # the dashboard's grouped authors of one institution
 }
 LEGEND = [("Dutch institution", "source"), ("Department", "Department"), ("Author", "Author"),
-          ("Work", "Work"), ("Watchlist-matched institution", "target"), ("Watchlist entity", "Entity")]
+          ("Work", "Work"), ("Watchlist-matched institution", "target"), ("Watchlist entity", "Entity"),
+          ("Authors of an institution (grouped)", "AuthorGroup")]
 PHYSICS_LIMIT = 250  #: above this many nodes the layout is computed once in Python, physics off
 
 
@@ -226,59 +228,122 @@ def _style(data: dict) -> tuple[str, str]:
 
 def _edge_title(items: list[dict]) -> str:
     lines = []
-    for d in sorted(items, key=lambda d: (d.get("year") or 0, d.get("work_id") or ""))[:12]:
-        parts = [d["type"]] + [str(d[k]) for k in ("work_id", "doi", "year") if d.get(k)]
+    for d in sorted(items, key=lambda d: (d.get("year") or 0, d.get("work_id") or ""))[:EDGE_TITLE_ROWS]:
+        parts = [d["type"]] + [str(d[k]) for k in ("work_id", "doi", "year", "summary") if d.get(k)]
         if d.get("raw_affiliation"):
             parts.append(f'raw: "{d["raw_affiliation"]}"')
+        if d.get("matched_by") and d["matched_by"] != "openalex":
+            parts.append(f"matched by {d['matched_by']}" + (f" (alias {d['alias']})" if d.get("alias") else ""))
         if d.get("rule"):
             parts.append(f"rule: {d['rule']} {d.get('alias') or ''}".strip())
+        if d.get("strength"):
+            parts.append(f"strength: {d['strength']}")
         lines.append(" | ".join(parts))
-    if len(items) > 12:
-        lines.append(f"... and {len(items) - 12} more")
+    if len(items) > EDGE_TITLE_ROWS:
+        lines.append(f"... and {len(items) - EDGE_TITLE_ROWS} more (every one is in the exports)")
     return "\n".join(lines)
 
 
+EDGE_TITLE_ROWS = 40
+#: edge colour by the kind of the strongest path an edge serves (structural edges stay grey)
+KIND_COLOURS = {"dual_affiliation": "#9467bd", "direct": "#d62728", "career": "#ff7f0e", "indirect": "#2ca02c",
+                "": "#b0b0b0"}
+KIND_LEGEND = [("dual affiliation", "dual_affiliation"), ("direct co-authorship", "direct"),
+               ("career move", "career"), ("indirect chain", "indirect")]
+_KIND_ORDER = {"dual_affiliation": 0, "direct": 1, "career": 2, "indirect": 3}
 _EXTERNAL = [
     re.compile(r"<!--.*?-->", re.S),
     re.compile(r"<link\b[^>]*\bhref=\"(?:https?:)?//[^\"]*\"[^>]*>", re.S),
     re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*\"[^>]*>\s*</script>", re.S),
 ]
+#: pin a node where it is dropped (double-click frees it), and leave room for labels at the edges
+_INTERACTION = """<script>
+(function () {
+  if (typeof network === "undefined") return;
+  network.on("dragEnd", function (p) { p.nodes.forEach(function (id) { nodes.update({id: id, fixed: true}); }); });
+  network.on("doubleClick", function (p) {
+    p.nodes.forEach(function (id) { nodes.update({id: id, fixed: false}); }); });
+  network.once("stabilizationIterationsDone", function () {
+    network.fit({animation: false}); network.moveTo({scale: network.getScale() * 0.85}); });
+})();
+</script>"""
+
+
+def _node_label(data: dict, name: str) -> str:
+    """What a node says on the canvas: every node is named (people by name, works by year);
+    a watchlist-matched institution and its entity are told apart in words, not only by shape."""
+    label = data.get("label")
+    if label == "Institution" and data.get("role") == "target":
+        return f"{name}\n(matched institution)"
+    if label == "Entity":
+        return f"{name}\n(watchlist entity)"
+    if label == "Work":
+        return str(data.get("year") or "work")
+    return name
+
+
+def _node_title(node: str, data: dict, name: str) -> str:
+    tip = [f"{data.get('label', '')}: {name}", node]
+    tip += [f"{k}: {data[k]}" for k in ("doi", "year", "sector", "title") if data.get(k)]
+    tip += [f"raw affiliation: {raw}" for raw in data.get("raw_affiliations", [])[:6]]
+    return "\n".join(tip)
+
+
+def _edge_kind(items: list[dict], kinds: dict) -> str:
+    """The kind of the strongest path an edge serves ('' for an edge no tie kind owns)."""
+    found = {kinds.get(rank) for d in items for rank in (d.get("paths") or [])} | {d.get("kind") for d in items}
+    found = [k for k in found if k in _KIND_ORDER]
+    return min(found, key=_KIND_ORDER.get) if found else ""
 
 
 def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") -> str:
     """A pyvis view of the subgraph that works offline: vis-network inlined, no external URL.
 
-    One drawn edge per node pair, as wide as the number of distinct works behind it, with
-    the evidence (type, work id, DOI, year, raw string) on hover. Beyond ``PHYSICS_LIMIT``
-    nodes the layout is computed once here and physics is off, so the tab never freezes.
+    One drawn edge per node pair, listing every piece of evidence behind it (type, work
+    id, DOI, year, raw string) on hover, as wide as the number of distinct works and
+    labelled with that number when above one; coloured by the kind of the strongest path it
+    serves (``G.graph["path_kinds"]``: rank -> kind, set by the dashboard). Authors carry
+    their names and raw affiliations; a matched institution and its watchlist entity say
+    which is which. Dragged nodes stay pinned. Beyond ``PHYSICS_LIMIT`` nodes the layout is
+    computed once here and physics is off, so the tab never freezes.
     """
     from pyvis.network import Network
 
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
     big = G.number_of_nodes() > PHYSICS_LIMIT
     positions = nx.spring_layout(nx.Graph(G), seed=7, iterations=60) if big and len(G) else {}
+    raws: dict[str, list[str]] = defaultdict(list)
+    for u, _, data in G.edges(data=True):
+        raw = data.get("raw_affiliation")
+        if data.get("type") == "AFFILIATED_WITH" and raw and raw not in raws[u]:
+            raws[u].append(raw)
     for node, data in G.nodes(data=True):
         color, shape = _style(data)
-        name = data.get("name") or node
-        # names only for institutions, departments and entities: people and works stay readable on hover
-        label = name if data.get("label") in ("Institution", "Department", "Entity") else " "
-        font = {"size": 26 if data.get("label") in ("Institution", "Entity") else 16}
-        tip = [f"{data.get('label', '')}: {name}", node] + [f"{k}: {data[k]}" for k in ("doi", "sector") if data.get(k)]
+        name = str(data.get("name") or node)
+        kind = data.get("label")
+        font = {"size": 22 if kind in ("Institution", "Entity") else 14 if kind in ("Author", "AuthorGroup") else 11,
+                "strokeWidth": 3, "strokeColor": "#ffffff"}
         extra = {"x": float(positions[node][0] * 1500), "y": float(positions[node][1] * 1500)} if positions else {}
-        net.add_node(node, label=label[:60], title="\n".join(tip), color=color, shape=shape, font=font,
-                     size=10 if data.get("label") in ("Work", "Author") else 18, **extra)
+        net.add_node(node, label=_node_label(data, name), title=_node_title(node, {**data, "raw_affiliations":
+                     raws.get(node, [])}, name), color=color, shape=shape, font=font,
+                     widthConstraint={"maximum": 260}, size=10 if kind in ("Work", "Author") else 18, **extra)
     pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for u, v, data in G.edges(data=True):
         pairs[(u, v)].append(data)
+    kinds = G.graph.get("path_kinds") or {}
     for (u, v), items in pairs.items():
-        n_works = len({d["work_id"] for d in items if d.get("work_id")})
-        net.add_edge(u, v, title=_edge_title(items), width=1 + min(n_works, 9), label=items[0]["type"].lower()
-                     if n_works == 0 else None, color="#b0b0b0", arrows="to")
+        n_works = len({d["work_id"] for d in items if d.get("work_id")}) or max(
+            (int(d.get("n_works") or 0) for d in items), default=0)
+        kind = _edge_kind(items, kinds)
+        label = (f"{n_works} works" if n_works > 1 else None) if n_works else items[0]["type"].lower().replace("_", " ")
+        spread = {"length": 260} if items[0]["type"] == "MATCHES" else {}  # entity and institution apart
+        net.add_edge(u, v, title=_edge_title(items), width=1 + min(n_works, 9), label=label,
+                     color=KIND_COLOURS[kind], arrows="to", **spread)
     options = {
         "physics": {"enabled": not big, "solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300},
-                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 120}},
-        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big},
-        "edges": {"smooth": not big, "font": {"size": 9}},
+                    "barnesHut": {"gravitationalConstant": -9000, "springLength": 140, "avoidOverlap": 0.4}},
+        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big, "navigationButtons": True},
+        "edges": {"smooth": not big, "font": {"size": 11, "strokeWidth": 3, "strokeColor": "#ffffff"}},
     }
     net.set_options(json.dumps(options))
     page = net.generate_html(notebook=False)
@@ -286,6 +351,9 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
         page = pattern.sub("", page)
     page = page.replace("<center>\n<h1></h1>\n</center>", "").replace(
         "<center>\n          <h1></h1>\n        </center>", "")
+    page = page.replace("</body>", _INTERACTION + "\n</body>", 1)
+    page = page.replace("</head>", "<style>div.vis-tooltip{max-width:560px;white-space:pre-wrap;"
+                        "word-break:break-word}</style>\n</head>", 1)
     if header:
         page = page.replace("<body>", "<body>\n" + header, 1)
     return page

@@ -36,6 +36,32 @@ def app(known_home, monkeypatch):
     return run
 
 
+@pytest.fixture
+def app_raw(known_home, monkeypatch):
+    """Like `app`, but errors on the page are the point of the test (not a failure)."""
+    monkeypatch.setenv("TIES_HOME", str(known_home.home))
+    monkeypatch.setenv("TIES_STORE", "local")
+
+    def run(page: str, **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page(f"views/{page}.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+def kinds_of(table) -> set[str]:
+    """The tie kinds of a path table, whose kinds are shown as labels."""
+    from dashboards.labels import table as labels
+
+    keys = {text: key for key, text in labels()["kinds"].items()}
+    return {keys[k] for k in table["kind"]}
+
+
 def text(at: AppTest) -> str:
     return " ".join(m.value for m in at.markdown)
 
@@ -106,7 +132,7 @@ def test_explorer_draws_the_delft_to_nudt_subgraph_from_the_url_and_ranks_the_pa
     assert NUDT_NAME in graph and "Delft University of Technology" in graph
     assert "cdn.jsdelivr" not in graph and "<script src=" not in graph
     paths = at.dataframe[0].value
-    assert set(paths["kind"]) == {"dual_affiliation", "direct"}
+    assert kinds_of(paths) == {"dual_affiliation", "direct"}
     assert set(paths["watchlist entity"]) == {NUDT_NAME}
     works = at.dataframe[1].value
     assert "https://doi.org/10.5555/ties-test.1" in set(works["doi"])
@@ -119,17 +145,17 @@ def test_explorer_search_picks_another_unit_and_writes_it_to_the_url(app):
     at.selectbox(key="ex_target").set_value("all").run()
     at.toggle(key="ex_indirect").set_value(True).run()
     assert at.query_params["institution"] == inst("UVA")
-    kinds = set(at.dataframe[0].value["kind"])
+    kinds = kinds_of(at.dataframe[0].value)
     assert {"career", "indirect"} <= kinds  # c1 moved NUDT -> UvA; x3 reaches AMU through z1
 
 
 def test_explorer_leaves_indirect_ties_out_until_asked_and_says_why(app):
     at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all")
-    assert set(at.dataframe[0].value["kind"]) == {"career"}
+    assert kinds_of(at.dataframe[0].value) == {"career"}
     assert any("Indirect ties (chains of co-authors) were not searched" in i.value for i in at.info)
     assert "indirect" not in at.query_params
     at.toggle(key="ex_indirect").set_value(True).run()
-    assert "indirect" in set(at.dataframe[0].value["kind"])
+    assert "indirect" in kinds_of(at.dataframe[0].value)
     assert not any("were not searched" in i.value for i in at.info)
     assert at.query_params["indirect"] == "1"
 
@@ -137,12 +163,12 @@ def test_explorer_leaves_indirect_ties_out_until_asked_and_says_why(app):
 def test_an_explorer_url_with_indirect_on_searches_indirect_ties_at_once(app):
     at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all", indirect="1")
     assert at.toggle(key="ex_indirect").value is True
-    assert "indirect" in set(at.dataframe[0].value["kind"])
+    assert "indirect" in kinds_of(at.dataframe[0].value)
 
 
 def test_indirect_ties_need_two_hops_and_the_explorer_says_so(app):
     at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all", indirect="1", hops="1")
-    assert "indirect" not in set(at.dataframe[0].value["kind"])
+    assert "indirect" not in kinds_of(at.dataframe[0].value)
     assert any("need at least 2 hops" in i.value for i in at.info)
 
 
@@ -277,7 +303,7 @@ def test_the_network_draws_the_strongest_paths_asked_for_and_says_how_many_are_h
     at = AppTest.from_function(page, args=(10,)).run()
     assert not at.exception, [e.value for e in at.exception]
     warning = at.warning[0].value
-    assert "the 10 strongest of 30 paths" in warning and "20 paths are hidden" in warning
+    assert "shows 10 of 30 paths, the strongest of each kind" in warning and "20 paths are hidden" in warning
     graph = at.get("iframe")[0].proto.srcdoc
     assert "Coauthor009" in graph and "Coauthor010" not in graph
     at = AppTest.from_function(page, args=(30,)).run()
@@ -292,3 +318,64 @@ def test_large_selections_are_capped_whole_paths_first():
 
     kept, _ = capped_paths([path(i) for i in range(50)], {}, max_nodes=20)
     assert len(kept) == 9  # 2 shared nodes + 2 per path, never a half path
+
+
+def test_indirect_ties_are_drawn_even_when_stronger_kinds_fill_the_cap():
+    """The cap is per kind: 60 direct paths no longer crowd the one indirect path out of the drawing."""
+    from dashboards.network import per_kind
+
+    paths = [{"kind": "direct", "rank": i} for i in range(1, 61)] + [{"kind": "indirect", "rank": 61}]
+    chosen = per_kind(paths, 50)
+    assert len(chosen) == 51 and chosen[1]["rank"] == 61
+
+
+def test_explorer_path_rows_name_both_authors_and_the_years(app):
+    at = app("explorer", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc")
+    paths = at.dataframe[0].value
+    direct = paths[paths["kind"] == "Direct co-authorship"].iloc[0]
+    assert direct["Dutch author"] == "Test Author x1" and direct["watchlist-side author"] == "Test Author y1"
+    assert direct["first"] == 2018 and direct["last"] == 2018
+    assert list(paths.columns[:8]) == ["rank", "kind", "Dutch institution", "Dutch author", "watchlist-side author",
+                                       "watchlist entity", "works", "first"]
+
+
+def test_explorer_network_names_authors_and_tells_entity_from_matched_institution(app):
+    at = app("explorer", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc")
+    graph = at.get("iframe")[0].proto.srcdoc
+    assert "Test Author x1" in graph and "Test Author y1" in graph  # labelled, not blank
+    assert NUDT_NAME + "\\n(matched institution)" in graph and NUDT_NAME + "\\n(watchlist entity)" in graph
+    assert "College of Computer, National University of Defense Technology" in graph  # raw affiliation on hover
+    assert "#d62728" in graph and "#9467bd" in graph  # direct and dual-affiliation edges in their colours
+
+
+def test_explorer_kind_filter_searches_only_the_kinds_chosen_and_keeps_them_in_the_url(app):
+    at = app("explorer", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc", kinds="direct")
+    assert kinds_of(at.dataframe[0].value) == {"direct"}
+    assert at.query_params["kinds"] == "direct"
+    at.multiselect(key="ex_kinds").set_value(["dual_affiliation"]).run()
+    assert kinds_of(at.dataframe[0].value) == {"dual_affiliation"}
+
+
+@pytest.mark.parametrize("params, what", [({"institution": "I4210114711"}, "I4210114711"),
+                                          ({"target": "doesnotexist"}, "doesnotexist")])
+def test_an_unknown_id_in_the_explorer_url_says_so_and_shows_no_other_units_data(app_raw, params, what):
+    at = app_raw("explorer", **params)
+    assert any("Unknown" in e.value and what in e.value for e in at.error)
+    assert not at.dataframe and not at.get("iframe")  # never another unit's ties
+    assert at.query_params.get("institution", "") != inst("TUD")  # the URL is not rewritten to Delft
+
+
+@pytest.mark.parametrize("params", [{"hops": "999"}, {"min_works": "-3"}, {"hops": "two"}])
+def test_bad_numbers_in_the_url_are_clamped_and_said_so(app_raw, params):
+    at = app_raw("explorer", institution=inst("TUD").rsplit("/", 1)[-1], **params)
+    assert not at.exception
+    assert any(next(iter(params.values())) in w.value for w in at.warning)
+    assert 1 <= at.number_input(key="ex_hops").value <= 4 and at.number_input(key="ex_min").value >= 1
+
+
+@pytest.mark.parametrize("page, params", [("entity", {"entity": "doesnotexist"}),
+                                          ("institution", {"institution": "I4210114711"})])
+def test_an_unknown_id_on_a_profile_page_says_so_and_shows_nothing_else(app_raw, page, params):
+    at = app_raw(page, **params)
+    assert any("Unknown" in e.value and next(iter(params.values())) in e.value for e in at.error)
+    assert not at.dataframe and not at.subheader

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.selection import FAST_KINDS, indirect_note
+from dashboards.selection import FAST_KINDS, indirect_note, unknown_id
 
 data.header("Entity profile")
 entities = data.entities()
@@ -18,8 +18,13 @@ if entities.empty:
 ids = list(entities["id"])
 names = dict(zip(entities["id"], entities["name"], strict=True))
 wanted = st.query_params.get("entity", "nudt" if "nudt" in ids else ids[0])
-entity_id = st.selectbox("Watchlist entity", ids, index=ids.index(wanted) if wanted in ids else 0,
-                         format_func=lambda i: f"{names[i]} ({i})", key="entity_pick")
+if wanted not in ids:
+    unknown_id("watchlist entity", wanted)
+entity_id = st.selectbox("Watchlist entity", ids, index=ids.index(wanted) if wanted in ids else None,
+                         format_func=lambda i: f"{names[i]} ({i})", key="entity_pick",
+                         placeholder="choose a watchlist entity")
+if entity_id is None:
+    st.stop()
 st.query_params["entity"] = entity_id
 entity = entities[entities["id"] == entity_id].iloc[0].to_dict()
 

@@ -7,16 +7,21 @@ import altair as alt
 import streamlit as st
 
 from dashboards import data
-from dashboards.selection import DEFAULT_INSTITUTION, FAST_KINDS, OA, indirect_note
+from dashboards.selection import DEFAULT_INSTITUTION, FAST_KINDS, OA, indirect_note, unknown_id
 
 data.header("Institution profile")
 institutions = data.institutions("")
 ids = list(institutions["id"])
 labels = {r.id: f"{r.name} ({r.country or '?'})" for r in institutions.itertuples()}
 wanted = st.query_params.get("institution", DEFAULT_INSTITUTION)
+given = wanted
 wanted = wanted if wanted.startswith(("https://", "ties:")) else OA + wanted
-inst_id = st.selectbox("Institution", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=labels.get,
-                       key="inst_pick")
+if wanted not in ids:
+    unknown_id("institution", given)
+inst_id = st.selectbox("Institution", ids, index=ids.index(wanted) if wanted in ids else None,
+                       format_func=labels.get, key="inst_pick", placeholder="choose an institution")
+if inst_id is None:
+    st.stop()
 st.query_params["institution"] = inst_id
 row = institutions[institutions["id"] == inst_id].iloc[0]
 st.subheader(row["name"])
