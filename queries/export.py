@@ -264,7 +264,7 @@ _INTERACTION = """<script>
   network.on("doubleClick", function (p) {
     p.nodes.forEach(function (id) { nodes.update({id: id, fixed: false}); }); });
   network.once("stabilizationIterationsDone", function () {
-    network.fit({animation: false}); network.moveTo({scale: network.getScale() * 0.85}); });
+    network.fit({animation: false}); network.moveTo({scale: network.getScale() * 0.95}); });
 })();
 </script>"""
 
@@ -321,7 +321,7 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
         color, shape = _style(data)
         name = str(data.get("name") or node)
         kind = data.get("label")
-        font = {"size": 22 if kind in ("Institution", "Entity") else 14 if kind in ("Author", "AuthorGroup") else 11,
+        font = {"size": 24 if kind in ("Institution", "Entity") else 18 if kind in ("Author", "Department") else 14,
                 "strokeWidth": 3, "strokeColor": "#ffffff"}
         extra = {"x": float(positions[node][0] * 1500), "y": float(positions[node][1] * 1500)} if positions else {}
         net.add_node(node, label=_node_label(data, name), title=_node_title(node, {**data, "raw_affiliations":
@@ -336,12 +336,15 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
             (int(d.get("n_works") or 0) for d in items), default=0)
         kind = _edge_kind(items, kinds)
         label = (f"{n_works} works" if n_works > 1 else None) if n_works else items[0]["type"].lower().replace("_", " ")
-        spread = {"length": 260} if items[0]["type"] == "MATCHES" else {}  # entity and institution apart
+        # entity and institution apart; grouped ties long enough to leave the source's cluster
+        spread = {"length": 260} if items[0]["type"] in ("MATCHES", "TIE") else {}
         net.add_edge(u, v, title=_edge_title(items), width=1 + min(n_works, 9), label=label,
                      color=KIND_COLOURS[kind], arrows="to", **spread)
     options = {
         "physics": {"enabled": not big, "solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300},
-                    "barnesHut": {"gravitationalConstant": -9000, "springLength": 140, "avoidOverlap": 0.4}},
+                    "barnesHut": {"gravitationalConstant": -3500, "springLength": 80, "centralGravity": 0.5,
+                                  "avoidOverlap": 0.5}},
+        "nodes": {"scaling": {"label": {"drawThreshold": 3}}},
         "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big, "navigationButtons": True},
         "edges": {"smooth": not big, "font": {"size": 11, "strokeWidth": 3, "strokeColor": "#ffffff"}},
     }
