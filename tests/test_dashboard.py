@@ -63,7 +63,7 @@ def kinds_of(table) -> set[str]:
 
 
 def text(at: AppTest) -> str:
-    return " ".join(m.value for m in at.markdown)
+    return " ".join([m.value for m in at.markdown] + [c.value for c in at.code])
 
 
 def test_overview_shows_headline_figures_and_drills_down_to_the_works(app):
@@ -379,3 +379,26 @@ def test_an_unknown_id_on_a_profile_page_says_so_and_shows_nothing_else(app_raw,
     at = app_raw(page, **params)
     assert any("Unknown" in e.value and next(iter(params.values())) in e.value for e in at.error)
     assert not at.dataframe and not at.subheader
+
+
+def test_export_file_names_carry_the_selection_so_two_exports_never_collide(app):
+    cmc = app("export", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc")
+    nudt = app("export", institution=inst("TUD").rsplit("/", 1)[-1], target="nudt")
+
+    def names(at):
+        return {b.proto.label: b.proto.url for b in at.get("download_button")}
+
+    one = [c.value for c in cmc.caption if c.value.startswith("File names")][0]
+    two = [c.value for c in nudt.caption if c.value.startswith("File names")][0]
+    assert "to-cmc" in one and "to-nudt" in two and one != two
+    assert all(label.startswith("Download ") for label in names(cmc))
+
+
+def test_export_of_the_ticked_paths_only(app):
+    at = app("export", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc")
+    assert "Export of all 2 paths" in " ".join(t.value for t in at.text)
+    at.session_state["exp_paths"] = {"selection": {"rows": [1], "columns": []}}
+    at.run()
+    body = " ".join(t.value for t in at.text)
+    assert "Export of the 1 ticked path" in body
+    assert any("paths-2" in c.value for c in at.caption)
