@@ -402,3 +402,44 @@ def test_export_of_the_ticked_paths_only(app):
     body = " ".join(t.value for t in at.text)
     assert "Export of the 1 ticked path" in body
     assert any("paths-2" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_stopping_ties_dashboard_stops_its_streamlit_child_and_frees_the_port(known_home, sig):
+    """Before, a SIGTERM to `ties dashboard` (or `ties demo`) left Streamlit serving the port."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "TIES_HOME": str(known_home.home), "TIES_STORE": "local"}
+    code = "from ties.cli import main; main()"
+    proc = subprocess.Popen([sys.executable, "-c", code, "dashboard", "--port", str(port), "--no-browser"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the dashboard never answered")
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(30)
+        for _ in range(100):  # the child has up to 10 s to stop before it is killed
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"port {port} still served after {sig} to ties dashboard")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
