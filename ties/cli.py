@@ -28,6 +28,7 @@ COMMANDS = {
     "brokers": "brokers",
     "export": "export",
     "dashboard": "dashboard",
+    "diff": "diff",
     "neo4j": "neo4j",
 }
 

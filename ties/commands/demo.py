@@ -6,6 +6,7 @@ import click
 
 from graph.store import open_store
 from loaders.ingest import ingest
+from queries.generations import record_generation
 from ties.commands._common import config_from
 from ties.commands.dashboard import run_dashboard
 
@@ -28,6 +29,7 @@ def prepare_demo(progress: bool = True) -> dict:
         counts = store.load(config.tables_dir)
     finally:
         store.close()
+    record_generation(config)
     return {"corpus": str(corpus), "load": report.summary(), "store": counts}
 
 

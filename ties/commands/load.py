@@ -10,6 +10,7 @@ from graph.errors import InputError
 from graph.store import open_store
 from loaders.ingest import ingest
 from loaders.resolve import ProjectResolver, watchlist_institution_ids
+from queries.generations import record_generation
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
 
@@ -56,6 +57,7 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
         counts = graph.load(config.tables_dir)
     finally:
         graph.close()
+    record_generation(config)  # the tie digest `ties diff` and the dashboard's Changes page compare
     if as_json:
         echo_json(report.summary())
         return
