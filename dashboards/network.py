@@ -81,11 +81,9 @@ def drawing_graph(paths: list[dict], works: dict, grouped: bool = False, expand:
         if id(path) in drawn:
             continue
         source, target = path["source"], path["target"]
-        unit = source.get("department_id") or source["institution_id"]
-        G.add_node(source["institution_id"], label="Institution", name=source["institution"], role="source")
-        if source.get("department_id"):
-            G.add_node(unit, label="Department", name=source.get("department") or unit)
-            G.add_edge(unit, source["institution_id"], key="PART_OF", type="PART_OF")
+        unit = source["institution_id"]  # departments fold into their institution (named on hover)
+        G.add_node(unit, label="Institution", name=source["institution"], role="source")
+        dept = f" ({source.get('department')})" if source.get("department") else ""
         if target["institution_id"] not in G or G.nodes[target["institution_id"]].get("role") != "source":
             G.add_node(target["institution_id"], label="Institution", name=target["institution"], role="target")
         entity = target["entity_id"]
@@ -94,7 +92,7 @@ def drawing_graph(paths: list[dict], works: dict, grouped: bool = False, expand:
         who = people(path)
         G.add_edge(unit, target["institution_id"], key=f"TIE|{path['rank']}", type="TIE", kind=path["kind"],
                    n_works=path["n_works"], paths=[path["rank"]],
-                   summary=f"{who['source']} and {who['target']} ({path['kind']}, {path['first_year']}-"
+                   summary=f"{who['source']}{dept} and {who['target']} ({path['kind']}, {path['first_year']}-"
                            f"{path['last_year']}, {plural(path['n_works'], 'work')}): "
                            + ", ".join(path.get("works", [])[:20]))
     return G

@@ -336,6 +336,8 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
             (int(d.get("n_works") or 0) for d in items), default=0)
         kind = _edge_kind(items, kinds)
         label = (f"{n_works} works" if n_works > 1 else None) if n_works else items[0]["type"].lower().replace("_", " ")
+        if items[0]["type"] == "TIE":  # a grouped path: its kind in words, and its works
+            label = kind.replace("_", " ") + (f", {n_works} works" if n_works > 1 else "")
         # entity and institution apart; grouped ties long enough to leave the source's cluster
         spread = {"length": 260} if items[0]["type"] in ("MATCHES", "TIE") else {}
         net.add_edge(u, v, title=_edge_title(items), width=1 + min(n_works, 9), label=label,

@@ -258,3 +258,121 @@ def test_a_click_on_a_bar_of_each_overview_chart_lists_the_works_of_that_unit(se
         shoot(page, "overview-drilldown.png")
     finally:
         page.close()
+
+
+def _expected_bundle(demo_home: Path, indirect: bool):
+    """The paths the Explorer shows for Delft -> CMC, computed here as `ties export` does."""
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from graph.store import open_store
+    from graph.tables import read_meta
+    from queries.evidence import KINDS, TieQuery
+    from queries.export import gather
+    from ties.config import Config
+
+    config = Config(home=demo_home)
+    kinds = KINDS if indirect else tuple(k for k in KINDS if k != "indirect")
+    with open_store(config, read_only=True) as store:
+        return gather(store, TieQuery(institution="https://openalex.org/I98358874", target="cmc", kinds=kinds),
+                      read_meta(config.tables_dir))
+
+
+VIS_EDGES = """(() => { for (const f of document.querySelectorAll('iframe')) {
+  try { const w = f.contentWindow; if (w.edges && w.network && f.contentDocument.querySelector('canvas'))
+    return w.edges.get().map(e => ({label: e.label || '', color: String(e.color || ''), title: String(e.title || '')}));
+  } catch (e) {} } return null; })()"""
+
+
+def test_the_explorer_draws_and_labels_indirect_ties_and_names_authors_on_path_rows(server, demo_home, tmp_path):
+    expected = _expected_bundle(demo_home, indirect=True)
+    assert any(p["kind"] == "indirect" for p in expected.paths), "the demo has no indirect tie from Delft"
+    first_author = expected.paths[0]["evidence"][0]["source_author"]
+    page = Page(chromium(), tmp_path / "profile")
+    try:
+        page.call("Page.enable")
+        page.call("Page.navigate", url=f"{server}/explorer?institution=I98358874&target=cmc&indirect=1")
+        edges = wait_for(page, VIS_EDGES, 120, "the network's edges")
+        indirect = [e for e in edges if e["color"] == "#2ca02c"]
+        assert indirect, "no indirect edge drawn"
+        assert any("indirect" in e["label"] or "works" in e["label"] or e["title"] for e in indirect)
+        grid = wait_for(page, "[...document.querySelectorAll('table[role=grid]')].map(t => t.innerText).join('\\n')",
+                        30, "the path table")
+        assert first_author in grid, f"{first_author!r} not on a path row"
+        page.evaluate("document.querySelector('iframe').scrollIntoView()")
+        time.sleep(3)
+        shoot(page, "explorer-indirect.png")
+    finally:
+        page.close()
+
+
+def _click_row(page: Page, table: int, row: int) -> None:
+    """Tick row `row` of the `table`-th data frame (its row-marker checkbox, a canvas cell)."""
+    rect = page.evaluate(f"""(() => {{ const t = document.querySelectorAll('[data-testid=stDataFrame]')[{table}];
+      t.scrollIntoView({{block: 'center'}}); const r = t.getBoundingClientRect();
+      return {{x: r.left, y: r.top}}; }})()""")
+    time.sleep(0.5)
+    rect = page.evaluate(f"""(() => {{ const r = document.querySelectorAll('[data-testid=stDataFrame]')[{table}]
+      .getBoundingClientRect(); return {{x: r.left, y: r.top}}; }})()""")
+    click_at(page, rect["x"] + 18, rect["y"] + 35 * (row + 1) + 17)
+
+
+def _button(page: Page, text: str) -> None:
+    """Click the enabled button whose text starts with `text`, once the page has drawn it."""
+    wait_for(page, f"""(() => {{ const b = [...document.querySelectorAll('button')]
+      .find(b => b.innerText.trim().startsWith({json.dumps(text)}) && !b.disabled);
+      if (!b) return false; b.scrollIntoView({{block: 'center'}}); b.click(); return true; }})()""",
+             30, f"an enabled button {text!r}")
+
+
+def test_a_case_of_two_ticked_paths_exports_exactly_their_edges_as_graphml(server, demo_home, tmp_path):
+    import networkx as nx
+
+    from queries.export import subgraph_from_paths
+
+    expected = _expected_bundle(demo_home, indirect=False)
+    two = expected.paths[:2]
+    want = subgraph_from_paths(two, expected.works)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    page = Page(chromium(), tmp_path / "profile")
+    try:
+        page.call("Page.enable")
+        page.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+        page.call("Page.navigate", url=f"{server}/explorer?institution=I98358874&target=cmc")
+        wait_for(page, "document.querySelectorAll('[data-testid=stDataFrame]').length >= 2", 90, "the tables")
+        time.sleep(1)
+        for row in (0, 1):
+            _click_row(page, 0, row)
+            wait_for(page, f"[...document.querySelectorAll('button')].some(b => b.innerText.includes("
+                           f"'Add {row + 1} ticked path'))", 30, f"row {row} ticked")
+        name = page.evaluate("""(() => { const i = document.querySelector('input[aria-label="Case name"]');
+          i.focus(); return !!i; })()""")
+        assert name
+        page.call("Input.insertText", text="Delft two paths")
+        page.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter", windowsVirtualKeyCode=13)
+        page.call("Input.dispatchKeyEvent", type="keyUp", key="Enter", code="Enter", windowsVirtualKeyCode=13)
+        time.sleep(1.5)
+        _button(page, "Add 2 ticked paths to the case")
+        wait_for(page, "document.body.innerText.includes('2 paths in the case')", 30, "the case to hold 2 paths")
+        _button(page, "Download the case: GraphML")
+        for _ in range(200):
+            files = [f for f in downloads.iterdir() if f.suffix == ".graphml"]
+            if files:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the case's GraphML was never downloaded")
+        shoot(page, "case-two-paths.png")
+    finally:
+        page.close()
+    got = nx.read_graphml(files[0], force_multigraph=True)
+
+    def edges(G):
+        return {(u, v, d.get("type"), d.get("work_id") or "", d.get("raw_affiliation") or "")
+                for u, v, d in G.edges(data=True)}
+
+    assert edges(got) == edges(want)
+    assert set(got.nodes) == set(want.nodes)
+    assert files[0].name == "case-delft-two-paths.graphml"
+    assert (demo_home / "cases" / "delft-two-paths.json").is_file()
