@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,9 +123,10 @@ def render_case(case: dict, fmt: str, entities: dict[str, dict] | None = None) -
     """The case in export format `fmt`; the Markdown report opens with the case's name,
     note, data date and the selections its paths came from."""
     bundle = case_bundle(case, entities)
-    body = render(bundle, fmt)
     if fmt != "md":
-        return body
+        return render(bundle, fmt)
+    # name and note appear once, escaped, in the header below (not raw in the filters list)
+    body = render(replace(bundle, filters={"selections": bundle.filters["selections"]}), fmt)
     head = [f"# Case: {_md(case['name'])}", "", f"- Note: {_md(case.get('note') or '(none)')}",
             f"- Data date: {case.get('data_date') or 'unknown'}; case created {case.get('created', '')}",
             f"- Paths in the case: {len(bundle.paths)}", "- Selections the paths came from:"]
