@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboards.labels import md
 from dashboards.selection import TARGETS
 
 DIMENSIONS = ("sector", "technology", "year", "institution", "field", "branch")
@@ -34,7 +35,7 @@ def seed_from_url(first: int, last: int) -> None:
     if "ov_target" not in state:
         wanted = params.get("target", "cmc")
         if wanted not in TARGETS:
-            st.warning(f"Unknown target {wanted!r} in the URL; showing {TARGETS['cmc']}. "
+            st.warning(f"Unknown target {md(repr(wanted))} in the URL; showing {TARGETS['cmc']}. "
                        "The Overview covers the target groups; open a single entity in the Entity profile.")
             wanted = "cmc"
         state["ov_target"] = wanted
@@ -46,7 +47,7 @@ def seed_from_url(first: int, last: int) -> None:
     if "ov_dim" not in state:
         dim = params.get("dim", "sector")
         if dim not in DIMENSIONS:
-            st.warning(f"Unknown figure {dim!r} in the URL; showing sectors.")
+            st.warning(f"Unknown figure {md(repr(dim))} in the URL; showing sectors.")
             dim = "sector"
         state["ov_dim"] = dim
         state["ov_unit"] = params.get("unit") or None

@@ -87,3 +87,18 @@ def percent(share: object) -> str:
     except (TypeError, ValueError):
         return ""
     return "" if value != value else f"{value * 100:.1f}%"
+
+
+_MARKDOWN = "\\`*_{}[]<>()#+-.!|~$:"
+
+
+def md(text: object) -> str:
+    """`text` with every Markdown (and HTML-opening) character backslash-escaped, for the
+    Streamlit elements that render Markdown (subheader, write, info, warning, error,
+    page_link labels): a record's or a URL's text then shows as typed, never as a link,
+    an image or markup.
+
+    >>> md("![x](https://evil.example/p.png) <b>")
+    '\\\\!\\\\[x\\\\]\\\\(https\\\\://evil\\\\.example/p\\\\.png\\\\) \\\\<b\\\\>'
+    """
+    return "".join("\\" + c if c in _MARKDOWN else c for c in str(text))

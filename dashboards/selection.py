@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.labels import label
+from dashboards.labels import label, md
 from queries.evidence import KINDS
 
 #: the tie kinds found by pattern matches in the store: fast at any corpus size
@@ -89,7 +89,7 @@ def bounded(name: str, value, low: int, high: int, default: int) -> int:
     what it used instead (a number widget given 999 for at most 4 used to raise)."""
     number = _int(value, default)
     if value not in (None, "") and str(number) != str(value).strip():
-        st.warning(f"{name}: {value!r} in the URL is not a whole number; using {default}.")
+        st.warning(f"{name}: {md(repr(value))} in the URL is not a whole number; using {default}.")
         return default
     clamped = min(max(number, low), high)
     if clamped != number:
@@ -99,7 +99,7 @@ def bounded(name: str, value, low: int, high: int, default: int) -> int:
 
 def unknown_id(what: str, value: str) -> None:
     """Say that an id from the URL names nothing in the loaded data (never fall back silently)."""
-    st.error(f"Unknown {what} {value!r} in the URL: it is not in the loaded data. Nothing is shown for it; "
+    st.error(f"Unknown {what} {md(repr(value))} in the URL: it is not in the loaded data. Nothing is shown for it; "
              "pick one below.")
 
 
@@ -109,7 +109,7 @@ def kinds_choice(prefix: str, initial: dict) -> list[str]:
     wanted = list(saved) if isinstance(saved, list | tuple) else [k for k in str(saved or "").split(",") if k]
     bad = [k for k in wanted if k not in KINDS and k != "none"]
     if bad:
-        st.warning(f"Unknown tie kind(s) {', '.join(map(repr, bad))} in the URL; use {', '.join(KINDS)}.")
+        st.warning(f"Unknown tie kind(s) {md(', '.join(map(repr, bad)))} in the URL; use {', '.join(KINDS)}.")
     default = [k for k in wanted if k in KINDS] or ([] if wanted == ["none"] else list(KINDS))
     return st.multiselect("Kinds", list(KINDS), default=default, format_func=lambda k: label("kinds", k),
                           key=f"{prefix}_kinds", help="Indirect ties are searched only when *Indirect ties* is on.")
@@ -137,7 +137,7 @@ def tie_selection(prefix: str) -> dict:
                            placeholder="e.g. Delft, microelectronics")
     shown = units[units["label"].str.contains(search, case=False, regex=False)] if search else units
     if shown.empty:
-        st.info(f"No Dutch institution or department matches {search!r}; showing all.")
+        st.info(f"No Dutch institution or department matches {md(repr(search))}; showing all.")
         shown = units
     ids = list(shown["id"])
     labels = dict(zip(units["id"], units["label"], strict=True))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import cases, data
-from dashboards.labels import label, plural
+from dashboards.labels import label, md, plural
 from dashboards.network import MAX_NODES, MAX_PATHS, show_network
 from dashboards.pathrows import path_table
 from dashboards.selection import indirect_note, tie_selection
@@ -76,7 +76,7 @@ cols = st.columns(3)
 entity_ids = list(dict.fromkeys(p["target"]["entity_id"] for p in paths))[:6]
 names = {p["target"]["entity_id"]: p["target"]["entity"] for p in paths}
 for i, entity in enumerate(entity_ids):
-    cols[i % 3].page_link("views/entity.py", label=f"Entity: {names[entity]}", query_params={"entity": entity})
-st.page_link("views/institution.py", label=f"Institution: {paths[0]['source']['institution']}",
+    cols[i % 3].page_link("views/entity.py", label=f"Entity: {md(names[entity])}", query_params={"entity": entity})
+st.page_link("views/institution.py", label=f"Institution: {md(paths[0]['source']['institution'])}",
              query_params={"institution": filters["institution"]})
 st.page_link("views/export.py", label="Export this subgraph (GraphML, JSON, CSV, HTML, Markdown)")

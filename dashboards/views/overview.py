@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, drill
-from dashboards.labels import label, percent, plural, unit_label
+from dashboards.labels import label, md, percent, plural, unit_label
 from dashboards.selection import TARGETS, target_label
 from queries.exposure import units_of
 
@@ -136,7 +136,7 @@ options = sorted(names, key=lambda u: unit_label(dim, names[u]).lower())
 wanted = st.session_state.get("ov_unit")
 unknown = wanted not in (None, "") and wanted not in options
 if unknown:
-    st.warning(f"No works with a tie for {label('dimensions', dim).lower()} {wanted!r} in this selection "
+    st.warning(f"No works with a tie for {label('dimensions', dim).lower()} {md(repr(wanted))} in this selection "
                "(unknown or outside the chosen years and targets). Pick a unit below or click a chart.")
     st.session_state["ov_unit"] = None
 elif wanted in (None, "") and options:
