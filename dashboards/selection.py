@@ -6,12 +6,14 @@ the selection also lives in ``st.session_state`` so moving between pages keeps i
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pandas as pd
 import streamlit as st
 
 from dashboards import data
 from dashboards.labels import label, md
-from queries.evidence import KINDS
+from queries.evidence import KINDS, TieQuery
 
 #: the tie kinds found by pattern matches in the store: fast at any corpus size
 FAST_KINDS = tuple(k for k in KINDS if k != "indirect")
@@ -20,7 +22,8 @@ OA = "https://openalex.org/"
 TARGETS = {"cmc": "Everything under the CMC (all entities)", "industry": "Defence industry (all entities)",
            "security": "Security organs (all entities)", "all": "Any watchlist entity"}
 DEFAULT_INSTITUTION = OA + "I98358874"  # Delft University of Technology
-KEYS = ("institution", "department", "target", "since", "until", "hops", "min_works", "indirect", "kinds")
+KEYS = ("institution", "department", "target", "since", "until", "hops", "min_works", "indirect", "kinds",
+        "min_strength")
 INDIRECT_HELP = ("Chains of co-authors, none of them Dutch- or watchlist-affiliated, from a Dutch author to a "
                  "watchlist-affiliated one. The search walks the co-authorship network and is slow on a large "
                  "corpus (measured at 100,000 generated works: half a minute for one university and the CMC, "
@@ -115,6 +118,24 @@ def kinds_choice(prefix: str, initial: dict) -> list[str]:
                           key=f"{prefix}_kinds", help="Indirect ties are searched only when *Indirect ties* is on.")
 
 
+STRENGTHS = ("weak", "supported", "strong")
+STRENGTH_DEFAULT = "supported"
+
+
+def strength_choice(prefix: str, initial: dict) -> dict:
+    """The minimum tie strength, when the ranking knows strength (``TieQuery.min_strength``);
+    nothing otherwise, so the page works with and without it."""
+    if "min_strength" not in {f.name for f in fields(TieQuery)}:
+        return {}
+    wanted = str(initial.get("min_strength") or STRENGTH_DEFAULT)
+    if wanted not in STRENGTHS:
+        st.warning(f"Unknown strength {md(repr(wanted))} in the URL; using {STRENGTH_DEFAULT}.")
+        wanted = STRENGTH_DEFAULT
+    value = st.selectbox("Minimum strength", STRENGTHS, index=STRENGTHS.index(wanted), key=f"{prefix}_strength",
+                         format_func=lambda s: label("strength", s), help="Weak ties are shown only when asked.")
+    return {"min_strength": value}
+
+
 def tie_selection(prefix: str) -> dict:
     """Widgets for the Dutch unit, targets, years, hops, minimum works and kinds.
 
@@ -165,6 +186,7 @@ def tie_selection(prefix: str) -> dict:
     min_works = cols[2].number_input("Min works", 1, 50, bounded("Min works", initial.get("min_works"), 1, 50, 1),
                                      key=f"{prefix}_min")
     kinds = kinds_choice(prefix, initial)
+    strength = strength_choice(prefix, initial)
     indirect = st.toggle("Indirect ties (slow on a large corpus)", value=_flag(initial.get("indirect")),
                          key=f"{prefix}_indirect", help=INDIRECT_HELP)
     if unit is None or target is None:
@@ -173,9 +195,11 @@ def tie_selection(prefix: str) -> dict:
     row = units[units["id"] == unit].iloc[0]
     choice = {"institution": row["institution"], "department": row["department"], "target": target,
               "since": int(since), "until": int(until), "hops": int(hops), "min_works": int(min_works),
-              "indirect": bool(indirect), "kinds": list(kinds)}
+              "indirect": bool(indirect), "kinds": list(kinds), **strength}
     st.session_state["selection"] = choice
     url = {k: v for k, v in choice.items() if k not in ("indirect", "kinds") and v not in ("", None)}
+    if strength and strength["min_strength"] == STRENGTH_DEFAULT:
+        url.pop("min_strength")
     if indirect:
         url["indirect"] = 1
     if set(kinds) != set(KINDS):
@@ -191,4 +215,4 @@ def tie_selection(prefix: str) -> dict:
         st.stop()
     return {"country": "NL", "institution": choice["institution"], "department": choice["department"],
             "target": target, "max_hops": choice["hops"], "since": choice["since"], "until": choice["until"],
-            "min_works": choice["min_works"], "kinds": searched}
+            "min_works": choice["min_works"], "kinds": searched, **strength}

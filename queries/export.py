@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import networkx as nx
 import pandas as pd
@@ -245,6 +246,8 @@ def _edge_title(items: list[dict]) -> str:
 
 
 EDGE_TITLE_ROWS = 40
+#: node label -> the dashboard page that profiles it (linked on click inside the dashboard)
+PROFILE_PAGES = {"Institution": "institution", "Author": "author", "Entity": "entity"}
 #: edge colour by the kind of the strongest path an edge serves (structural edges stay grey)
 KIND_COLOURS = {"dual_affiliation": "#9467bd", "direct": "#d62728", "career": "#ff7f0e", "indirect": "#2ca02c",
                 "": "#b0b0b0"}
@@ -263,6 +266,26 @@ _INTERACTION = """<script>
   network.on("dragEnd", function (p) { p.nodes.forEach(function (id) { nodes.update({id: id, fixed: true}); }); });
   network.on("doubleClick", function (p) {
     p.nodes.forEach(function (id) { nodes.update({id: id, fixed: false}); }); });
+  // inside the dashboard (same origin): a click on an institution, author or entity offers its profile
+  var base = null;
+  try { base = window.parent !== window ? window.parent.location.href : null; } catch (e) { base = null; }
+  if (base) {
+    var box = document.createElement("div");
+    box.style.cssText = "position:absolute;top:8px;left:8px;z-index:10;background:#fff;border:1px solid #ccc;" +
+                        "padding:4px 8px;font:13px sans-serif;display:none";
+    document.body.appendChild(box);
+    network.on("click", function (p) {
+      var node = p.nodes.length ? nodes.get(p.nodes[0]) : null;
+      if (!node || !node.profile) { box.style.display = "none"; return; }
+      var link = document.createElement("a");
+      link.href = new URL(node.profile, base).href;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = "Open the profile of " + node.profile_name;
+      box.replaceChildren(link);
+      box.style.display = "block";
+    });
+  }
   network.once("stabilizationIterationsDone", function () {
     network.fit({animation: false}); network.moveTo({scale: network.getScale() * 0.95}); });
 })();
@@ -324,6 +347,9 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
         font = {"size": 24 if kind in ("Institution", "Entity") else 18 if kind in ("Author", "Department") else 14,
                 "strokeWidth": 3, "strokeColor": "#ffffff"}
         extra = {"x": float(positions[node][0] * 1500), "y": float(positions[node][1] * 1500)} if positions else {}
+        page = PROFILE_PAGES.get(kind or "")
+        if page and not str(node).startswith("ties:"):
+            extra.update(profile=f"{page}?{urlencode({page: node})}", profile_name=name)
         net.add_node(node, label=_node_label(data, name), title=_node_title(node, {**data, "raw_affiliations":
                      raws.get(node, [])}, name), color=color, shape=shape, font=font,
                      widthConstraint={"maximum": 260}, size=10 if kind in ("Work", "Author") else 18, **extra)

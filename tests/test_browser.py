@@ -301,6 +301,19 @@ def test_the_explorer_draws_and_labels_indirect_ties_and_names_authors_on_path_r
         assert first_author in grid, f"{first_author!r} not on a path row"
         page.evaluate("document.querySelector('iframe').scrollIntoView()")
         time.sleep(3)
+        # a click on the Delft node offers its profile (investigation tools open a node's profile)
+        spot = page.evaluate("""(() => { for (const f of document.querySelectorAll('iframe')) { try {
+          const w = f.contentWindow; if (!w.network) continue; const id = 'https://openalex.org/I98358874';
+          const p = w.network.canvasToDOM(w.network.getPositions([id])[id]); const r = f.getBoundingClientRect();
+          const c = w.document.getElementById('mynetwork').getBoundingClientRect();
+          return {x: r.left + c.left + p.x, y: r.top + c.top + p.y}; } catch (e) {} } return null; })()""")
+        assert spot, "the Delft node is not in the drawing"
+        click_at(page, spot["x"], spot["y"])
+        link = wait_for(page, """(() => { for (const f of document.querySelectorAll('iframe')) { try {
+          const a = f.contentDocument.querySelector('a[target=_blank]'); if (a) return {text: a.textContent,
+          href: a.href}; } catch (e) {} } return null; })()""", 10, "the profile link of the clicked node")
+        assert link["text"] == "Open the profile of " + DELFT
+        assert "/institution?institution=https%3A%2F%2Fopenalex.org%2FI98358874" in link["href"]
         shoot(page, "explorer-indirect.png")
     finally:
         page.close()

@@ -39,6 +39,16 @@ if not paths:
     st.info("No ties for this selection. Widen the years, allow more hops or choose another target.")
     st.stop()
 
+ways = sorted({r.get("target_matched_by") for p in paths for r in p.get("evidence", [])} - {None, ""})
+if len(ways) > 1:  # OpenAlex's ids and the project's rules: let the analyst look at one reading at a time
+    keep = st.multiselect("Watchlist side matched by", ways, default=ways, key="ex_matched_by",
+                          help="openalex: OpenAlex's institution id; project:<rule>: the project's reading of the "
+                               "raw affiliation string (see the alias in the path rows and tooltips).")
+    paths = [p for p in paths if any(r.get("target_matched_by") in keep for r in p.get("evidence", []))]
+    if not paths:
+        st.info("No path matched that way: choose another *matched by* value.")
+        st.stop()
+
 st.subheader("Network")
 cols = st.columns([1, 1, 2])
 drawn = cols[0].number_input("Paths per kind in the drawing", 1, max(len(paths), 1), min(MAX_PATHS, len(paths)),
