@@ -459,3 +459,37 @@ def test_text_from_the_url_is_shown_as_typed_never_as_markdown(app_raw):
     at = app_raw("explorer", institution="![x](https://evil.example/p.png)")
     shown = " ".join(e.value for e in at.error)
     assert "![x](" not in shown and "\\!\\[x\\]" in shown
+
+
+def test_the_targets_list_has_no_two_options_with_the_same_label(app):
+    at = app("explorer", institution=inst("TUD").rsplit("/", 1)[-1])
+    options = at.selectbox(key="ex_target").options
+    assert len(options) == len(set(options))
+    cmc = [o for o in options if "Central Military Commission" in o or "under the CMC" in o]
+    assert cmc == ["Everything under the CMC (all entities)"] or len(cmc) == len(set(cmc))
+
+
+def test_two_evidence_edges_between_one_pair_are_one_drawn_edge_listing_both_works_and_wider():
+    import json as _json
+    import re
+
+    import networkx as nx
+
+    from queries.export import network_html
+
+    G = nx.MultiDiGraph(path_kinds={1: "direct"})
+    G.add_node("a", label="Author", name="Li Wei")
+    G.add_node("n", label="Institution", name="NUDT", role="target")
+    G.add_node("d", label="Institution", name="Delft", role="source")
+    for work in ("W1", "W2"):
+        G.add_edge("a", "n", key=f"AFFILIATED_WITH|{work}|raw", type="AFFILIATED_WITH", work_id=work,
+                   raw_affiliation="College of Computer, NUDT", paths=[1])
+    G.add_edge("a", "d", key="AFFILIATED_WITH|W1|raw2", type="AFFILIATED_WITH", work_id="W1", raw_affiliation="Delft",
+               paths=[1])
+    page = network_html(G)
+    edges = _json.loads(re.search(r"edges = new vis\.DataSet\((\[.*?\])\);", page, re.S).group(1))
+    to_nudt = [e for e in edges if e["to"] == "n"]
+    assert len(to_nudt) == 1 and "W1" in to_nudt[0]["title"] and "W2" in to_nudt[0]["title"]
+    assert to_nudt[0]["label"] == "2 works"
+    assert to_nudt[0]["width"] > next(e for e in edges if e["to"] == "d")["width"]
+    assert to_nudt[0]["color"] == "#d62728"  # a direct tie's colour
