@@ -6,7 +6,7 @@ relationships. It runs on an empty database (so MERGE creates, as in the real lo
 is measured in the same run, against the same server, as the batched load.
 
 The batched load is ``Neo4jStore.load`` itself; its write calls are timed per kind
-(node or relationship statement) by wrapping the instance's ``_write_batches``, so the
+(node or relationship statement) by wrapping the instance's ``write_batches``, so the
 figure is the store's real code path, not a re-implementation.
 """
 
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j_store import Neo4jStore, node_merge, rel_merge
+from queries.registry import render
 
 
 def _store(conn: tuple[str, str, str], state_dir: Path, batch_rows: int | None = None) -> Neo4jStore:
@@ -51,8 +52,6 @@ def naive_baseline(conn: tuple[str, str, str], tables_dir: Path, sample: int = 2
     Clears the database first and afterwards. Raises RuntimeError if the statements did
     not create what they should (a silent no-op would flatter the baseline).
     """
-    from graph.neo4j_store import _node_merge, _rel_merge
-
     with tempfile.TemporaryDirectory() as state:
         naive = _store(conn, Path(state), batch_rows=1)
         try:
@@ -61,7 +60,7 @@ def naive_baseline(conn: tuple[str, str, str], tables_dir: Path, sample: int = 2
             schema = naive.schema
             authors = [_shape(r, ("id",)) for r in _sample(tables_dir, "authors", sample)]
             started = time.perf_counter()
-            naive._write_batches(_node_merge("Author"), authors)
+            naive.write_batches(node_merge("Author"), authors)
             node_s = time.perf_counter() - started
             edges = _sample(tables_dir, "authored", sample)
             rel, end = schema.edge_tables()["authored"]
@@ -69,12 +68,12 @@ def naive_baseline(conn: tuple[str, str, str], tables_dir: Path, sample: int = 2
             ends = {r["from"]: {"id": r["from"], "props": {"id": r["from"]}} for r in edges}
             works = {r["to"]: {"id": r["to"], "props": {"id": r["to"]}} for r in edges}
             naive.batch_rows = 10_000
-            naive._write_batches(_node_merge("Author"), list(ends.values()))
-            naive._write_batches(_node_merge("Work"), list(works.values()))
+            naive.write_batches(node_merge("Author"), list(ends.values()))
+            naive.write_batches(node_merge("Work"), list(works.values()))
             naive.batch_rows = 1
             shaped = [_shape(r, rel.key) for r in edges]
             started = time.perf_counter()
-            naive._write_batches(_rel_merge(rel.type, end.source, end.target, rel.key), shaped)
+            naive.write_batches(rel_merge(rel.type, end.source, end.target, rel.key), shaped)
             rel_s = time.perf_counter() - started
             made_rels = _count(naive, "MATCH ()-[r:AUTHORED]->()")
             if made_rels != len({(r["from"], r["to"]) for r in edges}) or not authors:
@@ -95,7 +94,7 @@ def batched_load(conn: tuple[str, str, str], tables_dir: Path) -> dict:
         store = _store(conn, Path(state))
         try:
             store.clear()
-            original = store._write_batches
+            original = store.write_batches
 
             def timed(query: str, rows: list[dict], first_attempt: str | None = None) -> None:
                 kind = "node" if query.startswith("UNWIND $rows AS row MERGE (n:") else "rel"
@@ -104,7 +103,7 @@ def batched_load(conn: tuple[str, str, str], tables_dir: Path) -> dict:
                 timings[kind][0] += len(rows)
                 timings[kind][1] += time.perf_counter() - started
 
-            store._write_batches = timed  # type: ignore[method-assign]
+            store.write_batches = timed  # type: ignore[method-assign]
             started = time.perf_counter()
             counts = store.load(tables_dir)
             total_s = time.perf_counter() - started
@@ -124,4 +123,4 @@ def batched_load(conn: tuple[str, str, str], tables_dir: Path) -> dict:
 def open_reader(conn: tuple[str, str, str]) -> Neo4jStore:
     """A store for running queries on what :func:`batched_load` loaded."""
     uri, user, password = conn
-    return Neo4jStore(uri, user, password, state_dir=None)
+    return Neo4jStore(uri, user, password, state_dir=None, queries=render)

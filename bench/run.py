@@ -28,7 +28,7 @@ import orjson
 import psutil
 from neo4j.exceptions import Neo4jError
 
-from bench import stages
+from bench import neo4j_load, stages
 from bench.corpora import ensure_corpus
 from bench.report import growth, print_table, rows_for_table
 from graph.errors import TiesError
@@ -148,8 +148,6 @@ def _fits(n: int, entry: dict, budget: Budget, results: dict) -> bool:
 
 
 def _neo4j(n: int, entry: dict, home: Path, conn, budget: Budget, results: dict) -> None:
-    from bench import neo4j_load
-
     rows = entry["ingest"]["rows"]
     rate = results.get("_neo4j_rate")
     if rate:

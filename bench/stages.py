@@ -25,6 +25,7 @@ from queries.evidence import TieQuery, find_evidence
 from queries.exposure import exposure
 from queries.paths import paths_report
 from queries.ranked import find_paths
+from queries.registry import render
 from ties.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ def ingest_tables(corpus: Path, home: Path) -> dict:
 def ladybug_load(home: Path) -> dict:
     """Rebuild the embedded store from the table set (COPY from Parquet)."""
     config = Config(home=home)
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     started = time.perf_counter()
     counts = store.load(config.tables_dir)
     seconds = time.perf_counter() - started
@@ -111,7 +112,7 @@ def timed_queries(store) -> dict:
 
 
 def ladybug_queries(home: Path) -> dict:
-    store = LadybugStore(Config(home=home).ladybug_dir, read_only=True)
+    store = LadybugStore(Config(home=home).ladybug_dir, read_only=True, queries=render)
     try:
         return timed_queries(store)
     finally:

@@ -12,9 +12,10 @@ import threading
 import pandas as pd
 import streamlit as st
 
+import queries.exposure as exposure_queries
 from graph.errors import TiesError
-from graph.store import open_store
 from graph.tables import read_meta
+from queries import open_store
 from queries.evidence import KINDS, TieQuery, find_evidence
 from queries.export import Bundle, gather
 from ties.config import Config, load_config
@@ -136,10 +137,8 @@ def bundle(filters: dict) -> Bundle:
 
 @st.cache_data(show_spinner="Computing exposure...", max_entries=64)
 def _exposure_evidence(filters: dict, version: str, home: str) -> pd.DataFrame:
-    from queries.exposure import exposure_evidence
-
     with _LOCK:
-        return exposure_evidence(store(), TieQuery(**filters))
+        return exposure_queries.exposure_evidence(store(), TieQuery(**filters))
 
 
 @st.cache_data(show_spinner="Counting all China co-publications...", max_entries=64)
@@ -167,10 +166,8 @@ def exposure(by: str, filters: dict, shares: bool = False) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _exposure_table(by: str, filters: dict, shares: bool, version: str, home: str) -> pd.DataFrame:
     """One table per dimension and selection, so a click on a chart (a rerun) does not re-tabulate."""
-    from queries.exposure import exposure_table
-
     china = _china(filters, version, home) if shares else pd.DataFrame()
-    return exposure_table(_exposure_evidence(filters, version, home), china, by)
+    return exposure_queries.exposure_table(_exposure_evidence(filters, version, home), china, by)
 
 
 def exposure_evidence(filters: dict) -> pd.DataFrame:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from loaders.datafile import read_yaml
+from graph.datafile import read_yaml
+from queries.tech_areas import load_area_labels
 
 PATH = Path(__file__).with_name("labels.yaml")
 
@@ -26,8 +27,6 @@ def table() -> dict[str, dict[str, str]]:
 
 @cache
 def _areas() -> dict[str, str]:
-    from loaders.tech_areas import load_area_labels
-
     lists = table().get("area_lists", {})
     out = {}
     for key, text in load_area_labels().items():

@@ -103,8 +103,9 @@ def table_snapshot(tables_dir: Path) -> dict[str, list[tuple]]:
 
 def local_counts(home: Path) -> dict[str, int]:
     from graph.ladybug_store import LadybugStore
+    from queries.registry import render
 
-    store = LadybugStore(Path(home) / "ladybug", read_only=True)
+    store = LadybugStore(Path(home) / "ladybug", read_only=True, queries=render)
     try:
         return store.counts()
     finally:

@@ -17,11 +17,10 @@ from typing import Any
 import ladybug
 import pyarrow.parquet as pq
 
+from graph.base_store import QueryLoader, StoreBase
 from graph.errors import StoreError
 from graph.schema import SCHEMA_PATH, Schema, load_schema
-from graph.store import ClosesOnExit
 from graph.tables import publish_generation, require_tables
-from queries.registry import bind_params, load_query
 
 DB_FILE = "graph.lbdb"
 SCHEMA_STAMP = "schema.sha256"
@@ -64,14 +63,16 @@ def schema_digest() -> str:
     return hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()
 
 
-class LadybugStore(ClosesOnExit):
+class LadybugStore(StoreBase):
     """GraphStore over a LadybugDB database at ``<root>/current/graph.lbdb``."""
 
     name = "local"
+    engine = "ladybug"
 
-    def __init__(self, root: Path, read_only: bool = False) -> None:
+    def __init__(self, root: Path, read_only: bool = False, queries: QueryLoader | None = None) -> None:
         self.root = Path(root)
         self.read_only = read_only
+        self.queries = queries
         self.schema = load_schema()
         self._db: ladybug.Database | None = None
         self._conn: ladybug.Connection | None = None
@@ -134,15 +135,13 @@ class LadybugStore(ClosesOnExit):
         # `target` and `option` come from the schema file, never from user input.
         conn.execute(f"COPY {target} FROM arrow_table{option}")
 
-    def run(self, query_name: str, params: dict[str, Any] | None = None) -> list[dict]:
-        query = load_query(query_name, "ladybug")
-        bound = bind_params(query, params)
+    def execute(self, text: str, params: dict[str, Any], label: str = "query") -> list[dict]:
         started = time.perf_counter()
         try:
-            result = self._connect().execute(query.text, bound)
+            result = self._connect().execute(text, params)
         except RuntimeError as exc:
             self.close()  # a failed query (a full buffer pool) leaves nothing worth keeping
-            raise StoreError(f"query {query_name} failed on the embedded store: {exc}") from exc
+            raise StoreError(f"query {label} failed on the embedded store: {exc}") from exc
         try:
             # one Arrow conversion instead of a Python call per row (10x faster on big results)
             rows = result.get_as_arrow().to_pylist()

@@ -30,14 +30,15 @@ import string
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from string import Template
 
 from graph.errors import ConfigError, ServiceUnavailable
 
-__all__ = ["local_connection", "start", "status", "stop", "server_dir"]
+__all__ = ["ServerOptions", "local_connection", "start", "status", "stop", "server_dir"]
 
 SPEC_DIR = Path(__file__).with_name("neo4j")
 POM = SPEC_DIR / "pom.xml"
@@ -51,6 +52,20 @@ START_TIMEOUT = 90.0
 STOP_TIMEOUT = 30.0
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """Settings of the local server, read from the environment by the command line
+    (:func:`ties.config.server_options`) and passed in, so this module never reads it."""
+
+    port: int | None = None  #: TIES_NEO4J_PORT
+    heap: str = "512m"  #: TIES_NEO4J_HEAP
+    pagecache: str = "64m"  #: TIES_NEO4J_PAGECACHE
+    tx_memory: str = "256m"  #: TIES_NEO4J_TX_MEMORY
+    java_home: str | None = None  #: JAVA_HOME
+    #: environment of the server's child processes (the caller's, plus NEO4J_HOME/NEO4J_CONF)
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 def _say(message: str) -> None:
@@ -149,9 +164,8 @@ def _running_pid(home: Path, info: dict | None) -> int | None:
 # -- prerequisites -----------------------------------------------------------------------
 
 
-def _java() -> str:
+def _java(java_home: str | None = None) -> str:
     """Path of a Java 17+ runtime (JAVA_HOME first), or a ConfigError saying how to install."""
-    java_home = os.environ.get("JAVA_HOME")
     java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
     hint = "install it with: apt-get install openjdk-17-jre-headless"
     if not java or not Path(java).exists():
@@ -209,12 +223,7 @@ def _port_free(port: int) -> bool:
 
 
 def choose_port(requested: int | None = None) -> int:
-    """``requested`` (or TIES_NEO4J_PORT) if free, else 7687 if free, else any free port."""
-    env = os.environ.get("TIES_NEO4J_PORT")
-    if requested is None and env:
-        if not env.isdigit():
-            raise ConfigError(f"TIES_NEO4J_PORT={env!r} is not a port number")
-        requested = int(env)
+    """``requested`` (--port or TIES_NEO4J_PORT) if free, else 7687 if free, else any free port."""
     if requested is not None:
         if not _port_free(requested):
             raise ConfigError(f"port {requested} on 127.0.0.1 is busy; choose another "
@@ -230,15 +239,15 @@ def choose_port(requested: int | None = None) -> int:
 # -- configuration and password ----------------------------------------------------------
 
 
-def write_conf(home: Path, port: int) -> Path:
+def write_conf(home: Path, port: int, options: ServerOptions | None = None) -> Path:
     """Render neo4j.conf from the template into ``<home>/neo4j/conf``."""
     base = server_dir(home).resolve()
     dirs = {name: base / name for name in ("data", "logs", "run", "import", "plugins")}
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
     values = {f"{name}_dir": str(path) for name, path in dirs.items()}
-    values.update(port=port, pagecache=os.environ.get("TIES_NEO4J_PAGECACHE", "64m"),
-                  tx_memory=os.environ.get("TIES_NEO4J_TX_MEMORY", "256m"))
+    options = options or ServerOptions()
+    values.update(port=port, pagecache=options.pagecache, tx_memory=options.tx_memory)
     try:
         text = Template(CONF_TEMPLATE.read_text(encoding="utf-8")).substitute(values)
     except (KeyError, ValueError) as exc:
@@ -249,10 +258,11 @@ def write_conf(home: Path, port: int) -> Path:
     return conf
 
 
-def _set_initial_password(java: str, lib: Path, home: Path, password: str) -> None:
+def _set_initial_password(java: str, lib: Path, home: Path, password: str,
+                          environ: Mapping[str, str]) -> None:
     """Run ``neo4j-admin dbms set-initial-password`` from the same jars (before first start)."""
     base = server_dir(home).resolve()
-    env = {**os.environ, "NEO4J_HOME": str(base), "NEO4J_CONF": str(base / "conf")}
+    env = {**environ, "NEO4J_HOME": str(base), "NEO4J_CONF": str(base / "conf")}
     done = subprocess.run(
         [java, "-cp", f"{lib.resolve()}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
         capture_output=True, text=True, env=env,
@@ -268,7 +278,8 @@ def new_password(length: int = 32) -> str:
     return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
 
 
-def _password_for(home: Path, java: str, lib: Path, previous: dict | None) -> str:
+def _password_for(home: Path, java: str, lib: Path, previous: dict | None,
+                  environ: Mapping[str, str]) -> str:
     """Reuse the password of an existing data folder; generate and set one for a new folder."""
     data = server_dir(home) / "data"
     has_system_db = (data / "databases" / "system").exists()
@@ -278,7 +289,7 @@ def _password_for(home: Path, java: str, lib: Path, previous: dict | None) -> st
         raise ConfigError(f"{data} already holds a database but {_connection_file(home)} "
                           "with its password is missing; delete that data folder to start afresh")
     password = new_password()
-    _set_initial_password(java, lib, home, password)
+    _set_initial_password(java, lib, home, password, environ)
     return password
 
 
@@ -327,9 +338,8 @@ def _wait_for_bolt(uri: str, password: str, pid: int, home: Path, deadline: floa
                              f"log: {_log_tail(home)}")
 
 
-def _spawn(java: str, lib: Path, home: Path) -> int:
+def _spawn(java: str, lib: Path, home: Path, heap: str) -> int:
     base = server_dir(home).resolve()
-    heap = os.environ.get("TIES_NEO4J_HEAP", "512m")
     opts = [x.strip() for x in JVM_OPTIONS.read_text().splitlines()]
     cmd = [java, "-Xms256m", f"-Xmx{heap}", *[x for x in opts if x and not x.startswith("#")],
            "-cp", f"{lib.resolve()}/*", ENTRY_POINT,
@@ -343,7 +353,7 @@ def _spawn(java: str, lib: Path, home: Path) -> int:
 
 
 def start(home: Path, port: int | None = None, timeout: float = START_TIMEOUT,
-          progress: Progress = _say) -> dict:
+          progress: Progress = _say, options: ServerOptions | None = None) -> dict:
     """Start the server (or find it running) and return its connection info.
 
     Returns the connection dict plus ``already_running`` and ``seconds``.
@@ -355,18 +365,19 @@ def start(home: Path, port: int | None = None, timeout: float = START_TIMEOUT,
     previous = _read_connection(home)
     if _running_pid(home, previous):
         return {**previous, "already_running": True, "seconds": 0.0}
-    java = _java()
+    options = options or ServerOptions()
+    java = _java(options.java_home)
     server_dir(home).mkdir(parents=True, exist_ok=True)
     lib = resolve_jars(home, progress)
-    chosen = choose_port(port)
-    write_conf(home, chosen)
-    password = _password_for(home, java, lib, previous)
+    chosen = choose_port(port if port is not None else options.port)
+    write_conf(home, chosen, options)
+    password = _password_for(home, java, lib, previous, options.environ)
     uri = f"bolt://127.0.0.1:{chosen}"
     info = {"uri": uri, "user": USER, "password": password, "pid": None, "port": chosen,
             "started_at": None}
     _write_connection(home, info)  # the password survives a failed start
     progress(f"Starting Neo4j on {uri} ...")
-    pid = _spawn(java, lib, home)
+    pid = _spawn(java, lib, home, options.heap)
     info.update(pid=pid, started_at=datetime.now(UTC).isoformat(timespec="seconds"))
     _write_connection(home, info)
     _wait_for_bolt(uri, password, pid, home, t0 + timeout)

@@ -20,12 +20,12 @@ import pyarrow.parquet as pq
 from neo4j.exceptions import AuthError, Neo4jError
 from neo4j.exceptions import ServiceUnavailable as DriverUnavailable
 
+from graph.base_store import QueryLoader, StoreBase
 from graph.errors import ServiceUnavailable, StoreError
+from graph.neo4j_server import local_connection
 from graph.schema import Schema, load_schema
-from graph.store import ClosesOnExit
+from graph.settings import Config
 from graph.tables import require_tables
-from queries.registry import bind_params, load_query
-from ties.config import Config
 
 #: seconds one write batch may take before the server ends it and it is retried as two halves:
 #: a batch takes about a second; the server's own limit (120 s) made a rare stall cost minutes
@@ -65,16 +65,16 @@ def _set_each(n: str, props: list[str]) -> str:
 WRITE_VERBS = {"merge": "MERGE", "create": "CREATE"}
 
 
-def _node_merge(label: str, properties: list[str] | None = None, verb: str = "merge") -> str:
+def node_merge(label: str, properties: list[str] | None = None, verb: str = "merge") -> str:
     """Write nodes by id. `verb` create is for a label that was empty when the sync began:
-    it skips MERGE's lookup (see ``_write_batches`` for why retries still MERGE)."""
+    it skips MERGE's lookup (see ``write_batches`` for why retries still MERGE)."""
     if properties is None:
         properties = list(load_schema().nodes[label].properties)
     rest = [p for p in properties if p != "id"]
     return f"UNWIND $rows AS row {WRITE_VERBS[verb]} (n:{label} {{id: row.id}})" + _set_each("n", rest)
 
 
-def _rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...],
+def rel_merge(rtype: str, source: str, target: str, key: tuple[str, ...],
                properties: list[str] | None = None, verb: str = "merge") -> str:
     """Write relationships by their key. `verb` create is for a type that was empty when the
     sync began: it skips MERGE's scan of the edges already between the two nodes, which
@@ -108,14 +108,17 @@ def _row_hash(row: dict) -> str:
     return hashlib.blake2b(orjson.dumps(row, option=orjson.OPT_SORT_KEYS), digest_size=12).hexdigest()
 
 
-class Neo4jStore(ClosesOnExit):
+class Neo4jStore(StoreBase):
     """GraphStore over a Neo4j 5 server (Community is enough)."""
 
     name = "neo4j"
+    engine = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j",
-                 state_dir: Path | None = None, batch_rows: int = BATCH_ROWS) -> None:
+                 state_dir: Path | None = None, batch_rows: int = BATCH_ROWS,
+                 queries: QueryLoader | None = None) -> None:
         self.uri = uri
+        self.queries = queries
         self.database = database
         self.schema = load_schema()
         self.batch_rows = batch_rows
@@ -138,11 +141,9 @@ class Neo4jStore(ClosesOnExit):
             ) from exc
 
     @classmethod
-    def from_config(cls, config: Config) -> Neo4jStore:
+    def from_config(cls, config: Config, queries: QueryLoader | None = None) -> Neo4jStore:
         uri, user, password = config.neo4j_uri, config.neo4j_user, config.neo4j_password
         if not uri:
-            from graph.neo4j_server import local_connection
-
             local = local_connection(config.home)
             if local is None:
                 raise ServiceUnavailable(
@@ -150,7 +151,8 @@ class Neo4jStore(ClosesOnExit):
                     "or start the local server with `ties neo4j start`"
                 )
             uri, user, password = local["uri"], local["user"], local["password"]
-        return cls(uri, user, password, config.neo4j_database, state_dir=config.state_dir / "sync")
+        return cls(uri, user, password, config.neo4j_database, state_dir=config.state_dir / "sync",
+                   queries=queries)
 
     # -- loading -----------------------------------------------------------------------
 
@@ -177,7 +179,7 @@ class Neo4jStore(ClosesOnExit):
         tmp.write_bytes(orjson.dumps(pushed))
         tmp.replace(path)
 
-    def _write_batches(self, query: str, rows: list[dict], first_attempt: str | None = None) -> None:
+    def write_batches(self, query: str, rows: list[dict], first_attempt: str | None = None) -> None:
         """Run `query` over `rows` in batches, one retried transaction each.
 
         A relationship whose end node is missing would be skipped silently by MATCH ...
@@ -236,9 +238,9 @@ class Neo4jStore(ClosesOnExit):
             self.ensure_schema()
             for table, node in self.schema.node_tables().items():
                 properties = list(node.properties)
-                self._sync_table(tables_dir, table, ("id",), _node_merge(node.label, properties),
+                self._sync_table(tables_dir, table, ("id",), node_merge(node.label, properties),
                                  f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n",
-                                 create=_node_merge(node.label, properties, verb="create"),
+                                 create=node_merge(node.label, properties, verb="create"),
                                  count=f"MATCH (n:{node.label}) RETURN count(n) AS c")
             for table, (rel, end) in self.schema.edge_tables().items():
                 keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
@@ -246,8 +248,8 @@ class Neo4jStore(ClosesOnExit):
                           f"(b:{end.target} {{id: k.to}}) " + (f"WHERE {keyed} " if keyed else "") + "DELETE r")
                 properties = list(rel.properties)
                 ends = (rel.type, end.source, end.target, rel.key, properties)
-                self._sync_table(tables_dir, table, rel.key, _rel_merge(*ends), delete,
-                                 create=_rel_merge(*ends, verb="create"),
+                self._sync_table(tables_dir, table, rel.key, rel_merge(*ends), delete,
+                                 create=rel_merge(*ends, verb="create"),
                                  # per end label: Author-[AFFILIATED_WITH]->Department is empty on a
                                  # first load even after ->Institution is written (count store: O(1))
                                  count=f"MATCH ()-[r:{rel.type}]->(:{end.target}) RETURN count(r) AS c")
@@ -262,7 +264,7 @@ class Neo4jStore(ClosesOnExit):
         Into a label or type that is empty when the table's sync begins (a first load),
         each batch is first tried with `create`: MERGE must scan the edges already between
         two nodes, which costs a prolific author's degree per row. Any retry, and every
-        later sync, uses the idempotent `merge` (see ``_write_batches``).
+        later sync, uses the idempotent `merge` (see ``write_batches``).
         """
         path = tables_dir / f"{table}.parquet"
         pushed = self._pushed(table)
@@ -285,7 +287,7 @@ class Neo4jStore(ClosesOnExit):
                     changed.append({"id": record.get("id"), "from": record.get("from"), "to": record.get("to"),
                                     "key": key_values, "props": props})
             if changed:
-                self._write_batches(merge, changed, first_attempt)
+                self.write_batches(merge, changed, first_attempt)
         if pushed and set(pushed) - set(current):
             # keys are stored hashed, so deletions are found by comparing with the server
             self._delete_missing(table, key, [r for b in _record_batches(path, 100_000) for r in b], delete)
@@ -307,20 +309,18 @@ class Neo4jStore(ClosesOnExit):
             rows = self.driver.execute_query(query, database_=self.database).records
             gone = [dict(r) for r in rows if tuple(r[k] if r[k] is not None else "" for k in key) not in wanted]
         if gone:
-            self._write_batches(delete.replace("$keys", "$rows"), gone)
+            self.write_batches(delete.replace("$keys", "$rows"), gone)
 
     # -- reading -----------------------------------------------------------------------
 
-    def run(self, query_name: str, params: dict[str, Any] | None = None) -> list[dict]:
-        query = load_query(query_name, "neo4j")
-        bound = bind_params(query, params)
+    def execute(self, text: str, params: dict[str, Any], label: str = "query") -> list[dict]:
         try:
             return self.driver.execute_query(
-                query.text, bound, database_=self.database, routing_=neo4j.RoutingControl.READ,
+                text, params, database_=self.database, routing_=neo4j.RoutingControl.READ,
                 result_transformer_=_dicts,
             )
         except Neo4jError as exc:
-            raise StoreError(f"query {query_name} failed on Neo4j: {exc.message}") from exc
+            raise StoreError(f"query {label} failed on Neo4j: {exc.message}") from exc
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

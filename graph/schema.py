@@ -15,6 +15,9 @@ import yaml
 from graph.errors import ConfigError
 
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
+#: ties kept per (institution, department, entity) in TIE_SUMMARY: the loader writes that many,
+#: `ties paths -k` up to this reads the summary
+MAX_TIE_RANK = 10
 PROPERTY_TYPES = {"string", "int", "float", "bool", "string[]"}
 
 

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.datafile import read_yaml
 from loaders.watchlist import normalise_name
 
 __all__ = ["DutchInstitution", "DutchRegistry", "load_dutch_institutions", "SECTORS", "DEFAULT_PATH"]

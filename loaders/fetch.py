@@ -28,6 +28,7 @@ import orjson
 from tqdm import tqdm
 
 from graph.errors import InputError
+from graph.settings import Config
 from loaders.openalex import (
     WORK_FIELDS,
     ClientSettings,
@@ -35,7 +36,6 @@ from loaders.openalex import (
     _now_iso,
     fetch_list_page,
 )
-from ties.config import Config
 
 __all__ = ["FetchState", "FetchSummary", "WorksQuery", "fetch_works", "page_path"]
 

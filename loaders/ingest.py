@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from graph.schema import load_schema
+from graph.settings import Config
 from graph.tables import (
     arrow_schema,
     count_keys,
@@ -40,7 +41,6 @@ from loaders.readers import Rejection, input_files, iter_records, manifest_count
 from loaders.resolve import ProjectResolver
 from loaders.tie_summaries import tie_summaries
 from loaders.watchlist import entity_rows, subordinate_rows
-from ties.config import Config
 
 CHUNK_WORKS = 20_000
 

@@ -9,7 +9,7 @@ and never lets the API key reach a file, a log line or an error message.
 
 Example
 -------
->>> from ties.config import Config
+>>> from graph.settings import Config
 >>> client = OpenAlexClient(Config(openalex_api_key="s3cr3t-key"), warn=False)
 >>> client.redact("https://api.openalex.org/works?api_key=s3cr3t-key&per_page=1")
 'https://api.openalex.org/works?per_page=1'
@@ -33,8 +33,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from graph.errors import FetchError, QuotaExhausted
-from ties import __version__
-from ties.config import Config
+from graph.settings import VERSION as __version__
+from graph.settings import Config
 
 __all__ = [
     "ENDPOINTS",
@@ -43,7 +43,6 @@ __all__ = [
     "ClientSettings",
     "OpenAlexClient",
     "fetch_list_page",
-    "fetch_rate_limit",
     "fetch_work",
 ]
 
@@ -348,11 +347,6 @@ def fetch_work(client: OpenAlexClient, work_id: str) -> ApiResponse:
     """One work by id (``W123`` or its URL); a merged id is followed to the surviving work."""
     short = work_id.rstrip("/").rsplit("/", 1)[-1]
     return client.get(f"{ENDPOINTS['works']}/{short}")
-
-
-def fetch_rate_limit(client: OpenAlexClient) -> ApiResponse:
-    """The key's budget (``GET /rate-limit``): daily budget, used, remaining, reset time."""
-    return client.get("rate_limit")
 
 
 # -- helpers ---------------------------------------------------------------------------------

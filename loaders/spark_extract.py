@@ -38,6 +38,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+import pandas as pd
+
+from graph.errors import InputError
+from graph.schema import load_schema
+from graph.tables import empty_frame, merge_frames, write_tables
+from loaders.ingest import enrich, prefer_openalex
+from loaders.normalise import RecordError, involves, normalise_work
+from loaders.resolve import ProjectResolver, watchlist_institution_ids
 
 PART_GLOB = "updated_date=*/part_*.gz"
 WORKS_PER_FILE = 100_000
@@ -57,8 +65,6 @@ def snapshot_files(spark, source: str) -> list[str]:
             root = root / "works"
         files = sorted(root.glob(PART_GLOB))
         if not files:
-            from graph.errors import InputError
-
             raise InputError(f"{source}: no snapshot parts ({PART_GLOB}) found")
         return [str(p.resolve()) for p in files]
     jvm = spark.sparkContext._jvm
@@ -67,8 +73,6 @@ def snapshot_files(spark, source: str) -> list[str]:
     statuses = fs.globStatus(pattern) or []
     files = sorted(str(s.getPath().toString()) for s in statuses)
     if not files:
-        from graph.errors import InputError
-
         raise InputError(f"{source}: no snapshot parts ({PART_GLOB}) found")
     return files
 
@@ -80,9 +84,6 @@ def _keep_partition(countries: tuple[str, ...], institutions: tuple[str, ...]):
     an object is kept as a rejection so nothing is dropped silently.
     """
     def keep(index: int, lines: Iterable[str]) -> Iterator[tuple]:
-        from loaders.normalise import involves
-        from loaders.resolve import ProjectResolver
-
         resolver = ProjectResolver()  # as the loader: a Dutch university named only in a raw string counts
 
         for number, line in enumerate(lines):
@@ -102,9 +103,6 @@ def _keep_partition(countries: tuple[str, ...], institutions: tuple[str, ...]):
 
 def _rows_partition(records: Iterable[tuple]) -> Iterator[tuple]:
     """Task function: normalised rows as ((table, canonical row bytes), order)."""
-    from loaders.normalise import RecordError, normalise_work
-    from loaders.resolve import ProjectResolver
-
     resolver = ProjectResolver()  # one per task: watchlist and registry load once
     for order, line, _ in records:
         work = orjson.loads(line)
@@ -156,13 +154,6 @@ def run_extract(spark, input: str, out: Path, countries: Iterable[str] = ("NL",)
 
     Returns a report: files, kept works, rows per table, rejections (first 20 named).
     """
-    import pandas as pd
-
-    from graph.schema import load_schema
-    from graph.tables import write_tables
-    from loaders.ingest import enrich, prefer_openalex
-    from loaders.resolve import ProjectResolver, watchlist_institution_ids
-
     countries = tuple(c.upper() for c in countries)
     institutions = tuple(institutions)
     resolver = ProjectResolver()
@@ -218,8 +209,6 @@ def run_extract(spark, input: str, out: Path, countries: Iterable[str] = ("NL",)
 def _publishable(frames: dict, schema, resolver, prefer_openalex, enrich) -> dict:
     """The loader's own steps after normalisation: last row per key, OpenAlex records
     preferred over the project's, then the watchlist enrichment (as loaders.ingest)."""
-    from graph.tables import empty_frame, merge_frames
-
     merged = {}
     for name, frame in frames.items():
         if name == "institutions" and not frame.empty:

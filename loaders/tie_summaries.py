@@ -27,10 +27,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graph.schema import MAX_TIE_RANK
+
 __all__ = ["MAX_RANK", "tie_summaries"]
 
 #: ties kept per (institution, department, entity): `ties paths --k` up to this reads the summary
-MAX_RANK = 10
+MAX_RANK = MAX_TIE_RANK
 COLUMNS = ["from", "to", "department_id", "source_author_id", "target_author_id", "target_institution_id",
            "n_works", "first_year", "last_year", "tie_rank", "pair_rows"]
 PAIR = ["ni", "dept", "e"]  # source institution, its department, watchlist entity (codes)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.datafile import read_yaml
 
 __all__ = [
     "Entity", "Watchlist", "load_watchlist", "entity_rows", "subordinate_rows",

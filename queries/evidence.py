@@ -14,17 +14,19 @@ Every tie is a list of evidence rows that each name a work, DOI and raw string.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from itertools import islice
 
 import networkx as nx
 
 from graph.errors import InputError
+from graph.ids import institution_id
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
 
-__all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "target_params"]
+__all__ = ["KINDS", "TieQuery", "find_evidence", "indirect_ties", "selection_options", "target_params"]
 
 KINDS = ("dual_affiliation", "direct", "career", "indirect")
 TARGETS = {"cmc": "cmc", "industry": "defence_industry", "security": "security", "all": ""}
@@ -32,21 +34,43 @@ TARGETS = {"cmc": "cmc", "industry": "defence_industry", "security": "security",
 
 @dataclass(frozen=True)
 class TieQuery:
-    """Which ties to look for. Empty strings and zeros mean "no filter"."""
+    """Which ties to look for. Empty strings and zeros mean "no filter".
 
-    country: str = "NL"
-    institution: str = ""
-    department: str = ""
-    target: str = "cmc"  #: cmc | industry | security | all | a watchlist entity id
-    max_hops: int = 2
-    since: int = 0
-    until: int = 9999
-    field: str = ""
-    min_works: int = 1
-    k: int = 3
-    kinds: tuple[str, ...] = KINDS
+    The one description of the path-selection options: each field's ``metadata`` gives its
+    command-line ``flag`` and ``help`` (and ``choices``, ``min``, ``max`` where they apply),
+    from which the commands generate their options (``ties.commands._common``) and the
+    dashboard its defaults (:func:`selection_options`). A new option is a new field here,
+    written ``dataclasses.field(...)``: plain ``field`` is shadowed by the field named `field`.
+    """
+
+    country: str = dataclasses.field(default="NL", metadata={
+        "flag": "--from-country", "help": "Source country code (ISO 3166-1 alpha-2)."})
+    institution: str = dataclasses.field(default="", metadata={
+        "flag": "--from-institution",
+        "help": "Source institution: an OpenAlex id (I98358874 or https://openalex.org/I98358874)."})
+    department: str = dataclasses.field(default="", metadata={
+        "flag": "--from-department", "help": "Source department id (see the dashboard)."})
+    target: str = dataclasses.field(default="cmc", metadata={
+        "flag": "--to",
+        "help": "cmc | industry | security | all | a watchlist entity id (it and everything under it)."})
+    max_hops: int = dataclasses.field(default=2, metadata={
+        "flag": "--max-hops", "min": 1, "max": 6, "help": "Co-author steps allowed for indirect ties."})
+    since: int = dataclasses.field(default=0, metadata={"flag": "--since", "help": "First publication year."})
+    until: int = dataclasses.field(default=9999, metadata={"flag": "--until", "help": "Last publication year."})
+    field: str = dataclasses.field(default="", metadata={
+        "flag": "--field", "help": "OpenAlex field name, e.g. 'Computer Science'."})
+    min_works: int = dataclasses.field(default=1, metadata={
+        "flag": "--min-works", "min": 1, "help": "Keep paths supported by at least this many works."})
+    k: int = dataclasses.field(default=3, metadata={
+        "flag": "-k", "min": 1, "help": "Paths kept per (source unit, entity) pair."})
+    kinds: tuple[str, ...] = dataclasses.field(default=KINDS, metadata={
+        "flag": "--kind", "choices": KINDS, "help": "Tie kinds, repeatable (default: all)."})
 
     def __post_init__(self) -> None:
+        # one reading of ids and codes for every caller (commands, dashboard, tests)
+        object.__setattr__(self, "institution", institution_id(self.institution))
+        object.__setattr__(self, "country", (self.country or "").strip().upper())
+        object.__setattr__(self, "kinds", tuple(self.kinds))
         if self.max_hops < 1:
             raise InputError(f"--max-hops must be at least 1, got {self.max_hops}")
         if self.since > self.until:
@@ -57,6 +81,15 @@ class TieQuery:
 
     def filters(self) -> dict:
         return asdict(self)
+
+
+def selection_options() -> list[dict]:
+    """Each path-selection option: name, flag, default, help (and choices, min, max).
+
+    >>> [o["flag"] for o in selection_options()][:2]
+    ['--from-country', '--from-institution']
+    """
+    return [{"name": f.name, "default": f.default, **f.metadata} for f in fields(TieQuery)]
 
 
 def target_params(target: str) -> dict[str, str]:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from graph.errors import InputError
 from queries.paths import build_path, paths_report
+from queries.ranked import find_paths
 
 __all__ = [
     "FORMATS", "NOTE", "Bundle", "gather", "network_html", "render", "subgraph_from_paths",
@@ -519,8 +520,6 @@ def gather(store, query, meta: dict, rows: list[dict] | None = None) -> Bundle:
         per kind); by default the paths come from ``queries.ranked.find_paths``, which reads
         the evidence of the paths kept only
     """
-    from queries.ranked import find_paths
-
     if rows is None:
         bundle = bundle_from_report(find_paths(store, query, evidence=True), meta)
     else:

@@ -16,8 +16,9 @@ import pandas as pd
 from graph.errors import InputError
 from graph.store import GraphStore
 from queries.evidence import TieQuery, find_evidence
+from queries.tech_areas import load_tech_areas
 
-__all__ = ["DIMENSIONS", "exposure", "exposure_by_year", "exposure_evidence", "exposure_inputs", "exposure_table",
+__all__ = ["DIMENSIONS", "exposure", "exposure_evidence", "exposure_inputs", "exposure_table",
            "units_of"]
 
 DIMENSIONS = ("sector", "institution", "department", "field", "technology", "year", "branch")
@@ -34,8 +35,6 @@ def _branch(chain: list[str] | None) -> str:
 
 
 def _tech_areas() -> dict[str, list[str]]:
-    from loaders.tech_areas import load_tech_areas
-
     return load_tech_areas()
 
 
@@ -135,10 +134,3 @@ def exposure_table(evidence: pd.DataFrame, china: pd.DataFrame, by: str) -> pd.D
         table[column] = table[column].fillna(0).astype(int)  # 0: works without a year
     return table[COLUMNS]
 
-
-def exposure_by_year(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.DataFrame:
-    """Long table (unit, year, works) for trend charts and heatmaps."""
-    table = exposure(store, by, query)
-    rows = [{"unit": u, "year": y, "works": n} for u, t in zip(table["unit"], table["trend"], strict=True)
-            for y, n in sorted(t.items())]
-    return pd.DataFrame(rows, columns=["unit", "year", "works"])

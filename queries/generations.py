@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from graph.tables import read_meta
+from queries import open_store
 from queries.evidence import KINDS, TieQuery, find_evidence
 
 __all__ = ["current_generation", "diff_generations", "generations_dir", "list_generations", "record_generation",
@@ -64,8 +65,6 @@ def tie_digest(rows: list[dict]) -> dict[str, dict]:
 def record_generation(config, store=None) -> Path:
     """Write the tie digest of the generation just loaded (every Dutch unit, every watchlist
     entity, the pattern-matched kinds); returns the file. Opens the store read-only unless given."""
-    from graph.store import open_store
-
     meta = read_meta(config.tables_dir)
     query = TieQuery(target="all", kinds=DIGEST_KINDS)
     if store is None:

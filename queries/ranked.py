@@ -9,7 +9,7 @@ strongest ties from it and fetches the evidence of those ties only. The report i
 same, row for row; the tests compare the two on both stores.
 
 The summary counts works of every year and field, and keeps
-:data:`loaders.tie_summaries.MAX_RANK` ties per pair, so a query with a year or field
+:data:`graph.schema.MAX_TIE_RANK` ties per pair, so a query with a year or field
 window, or asking for more ties per pair, ranks from the evidence as before.
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import groupby
 
+from graph.schema import MAX_TIE_RANK as MAX_RANK
 from graph.store import GraphStore
-from loaders.tie_summaries import MAX_RANK
 from queries.evidence import TieQuery, find_evidence, target_params
 from queries.paths import group_key, paths_report
 

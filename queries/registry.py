@@ -150,3 +150,12 @@ def bind_params(query: Query, params: dict[str, Any] | None) -> dict[str, Any]:
                     f"query {query.name}: parameter {pname} must be {kind}, got {value!r}"
                 ) from exc
     return bound
+
+
+def render(name: str, engine: str, params: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """The text of query `name` for `engine` and its bound parameters: what a store executes.
+
+    This is the :data:`graph.base_store.QueryLoader` the stores are opened with.
+    """
+    query = load_query(name, engine)
+    return query.text, bind_params(query, params)

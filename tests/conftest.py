@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.ladybug_store import LadybugStore
+from queries.registry import render
 from tests.corpus import write_known_corpus
 from ties.config import Config
 
@@ -38,7 +39,7 @@ def known_home(tmp_path_factory: pytest.TempPathFactory) -> Config:
     base = tmp_path_factory.mktemp("known")
     cfg = Config(home=base / "home")
     ingest([write_known_corpus(base / "corpus")], cfg, progress=False)
-    store = LadybugStore(cfg.ladybug_dir)
+    store = LadybugStore(cfg.ladybug_dir, queries=render)
     store.load(cfg.tables_dir)
     store.close()
     return cfg
@@ -46,7 +47,7 @@ def known_home(tmp_path_factory: pytest.TempPathFactory) -> Config:
 
 @pytest.fixture
 def known_local(known_home: Config):
-    store = LadybugStore(known_home.ladybug_dir, read_only=True)
+    store = LadybugStore(known_home.ladybug_dir, read_only=True, queries=render)
     yield store
     store.close()
 
@@ -69,7 +70,8 @@ def neo4j_factory(neo4j_credentials, tmp_path_factory):
     opened = []
 
     def open_store(state_name: str = "sync") -> Neo4jStore:
-        store = Neo4jStore(uri, user, password, state_dir=tmp_path_factory.mktemp(state_name))
+        store = Neo4jStore(uri, user, password, state_dir=tmp_path_factory.mktemp(state_name),
+                           queries=render)
         opened.append(store)
         return store
 
@@ -85,6 +87,17 @@ def known_neo4j(known_home: Config, neo4j_factory):
     store.clear()
     store.load(known_home.tables_dir)
     return store
+
+
+NEO4J_FIXTURES = {"neo4j_credentials", "neo4j_factory", "known_neo4j"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test that uses a real Neo4j is marked `neo4j`, whether or not it says so, so
+    `make check` (``-m "not neo4j ..."``) never starts a server."""
+    for item in items:
+        if NEO4J_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
 
 
 def under_ci() -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from graph import neo4j_server
+from ties.config import _read_dotenv, server_options
 
 ROOT = Path(__file__).resolve().parents[1]
 HOW = ("start one with `ties neo4j start` (needs Java 17 and Maven) or "
@@ -78,8 +79,6 @@ def _compose_service() -> tuple[str, str, str] | None:
                           text=True, timeout=30)
     if done.returncode != 0 or not done.stdout.strip():
         return None
-    from ties.config import _read_dotenv
-
     dotenv = _read_dotenv(ROOT / ".env")
     password = os.environ.get("NEO4J_PASSWORD") or dotenv.get("NEO4J_PASSWORD")
     if not password:
@@ -96,7 +95,7 @@ def _local_server() -> tuple[str, str, str]:
     try:
         info = neo4j_server.local_connection(home)
         if info is None:
-            info = neo4j_server.start(home)
+            info = neo4j_server.start(home, options=server_options())
             _started_home = home
     except Exception as exc:  # noqa: BLE001 - any failure becomes one clear message
         problem = f"could not start the local server in {home} ({exc})"

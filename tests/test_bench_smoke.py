@@ -35,6 +35,7 @@ def test_bench_driver_at_300_works_writes_every_embedded_figure(tmp_path, monkey
     assert "parse+normalise" in capsys.readouterr().out
 
 
+@pytest.mark.neo4j
 def test_bench_driver_measures_neo4j_against_the_naive_baseline(tmp_path, monkeypatch, neo4j_credentials):
     uri, user, password = neo4j_credentials
     monkeypatch.setenv("NEO4J_URI", uri)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, under_ci
-from ties.commands.dashboard import streamlit_command
+from ties.commands._common import streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -78,7 +78,7 @@ def test_paths_are_the_same_in_every_process(home: Path, tmp_path: Path):
 
 
 def test_the_dashboard_never_waits_for_streamlits_first_run_email_question():
-    from ties.commands.dashboard import streamlit_command
+    from ties.commands._common import streamlit_command
 
     argv = streamlit_command(8501, "127.0.0.1", headless=False)
     assert argv[argv.index("--server.showEmailPrompt") + 1] == "false"

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from graph.tables import read_meta
 from queries.evidence import TieQuery
 from queries.export import FORMATS, gather, render, subgraph_from_paths, to_graphml
+from queries.registry import render as render_query
 from tests.corpus import inst
 from ties.cli import cli
 
@@ -25,7 +26,7 @@ TUD = inst("TUD")
 def bundle(known_home):
     from graph.ladybug_store import LadybugStore
 
-    store = LadybugStore(known_home.ladybug_dir, read_only=True)
+    store = LadybugStore(known_home.ladybug_dir, read_only=True, queries=render_query)
     try:
         return gather(store, TieQuery(target="all", max_hops=3), read_meta(known_home.tables_dir))
     finally:

@@ -14,13 +14,16 @@ from pathlib import Path
 
 import orjson
 import pytest
+from click.testing import CliRunner
 
-from graph.errors import InputError
+from graph.errors import ConfigError, InputError, StoreError
 from graph.ladybug_store import LadybugStore
 from loaders.ingest import ingest
-from queries.registry import load_query
+from queries.registry import load_query, render
 from tests.cli_runner import run_cli
 from tests.corpus import INSTITUTIONS, OA, known_works
+from ties.commands import dashboard, demo
+from ties.commands._common import streamlit_command
 from ties.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +60,7 @@ def hostile_home(tmp_path_factory) -> Config:
     page.write_bytes(orjson.dumps({"results": hostile_works()}))
     config = Config(home=base / "home")
     ingest([page], config, progress=False)
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     store.load(config.tables_dir)
     store.close()
     return config
@@ -72,14 +75,14 @@ def in_hostile_home(hostile_home: Config, monkeypatch) -> Config:
 
 
 def _counts(config: Config) -> dict[str, int]:
-    store = LadybugStore(config.ladybug_dir, read_only=True)
+    store = LadybugStore(config.ladybug_dir, read_only=True, queries=render)
     try:
         return store.counts()
     finally:
         store.close()
 
 
-@pytest.mark.parametrize("option", ["--from-institution", "--from-department", "--to", "--field"])
+@pytest.mark.parametrize("option", ["--from-department", "--to", "--field"])
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_paths_options_find_nothing_and_change_nothing(in_hostile_home, capsys, option, value):
     before = _counts(in_hostile_home)
@@ -87,7 +90,19 @@ def test_hostile_paths_options_find_nothing_and_change_nothing(in_hostile_home, 
     assert code == 0, err
     report = json.loads(out)
     assert report["paths"] == []
-    assert value in json.dumps(report["summary"]["filters"], ensure_ascii=False) or option == "--from-institution"
+    assert value in json.dumps(report["summary"]["filters"], ensure_ascii=False)
+    assert _counts(in_hostile_home) == before
+    assert not (in_hostile_home.home.parent / "pwned").exists()
+
+
+@pytest.mark.parametrize("command", ["paths", "exposure", "brokers"])
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_hostile_institution_id_is_refused_in_one_line(in_hostile_home, capsys, command, value):
+    """An institution id is read (graph.ids) before any query: text that is not one is refused."""
+    before = _counts(in_hostile_home)
+    code, out, err = run_cli([command, "--from-institution", value, "--json"], capsys)
+    assert code == 1 and out == ""
+    assert err.startswith("error: not an institution id") and len(err.strip().splitlines()) == 1
     assert _counts(in_hostile_home) == before
     assert not (in_hostile_home.home.parent / "pwned").exists()
 
@@ -105,7 +120,7 @@ def test_a_hostile_institution_name_is_data_shown_verbatim_in_the_evidence(in_ho
 def test_exposure_and_brokers_take_hostile_filters_as_plain_values(in_hostile_home, capsys, command):
     before = _counts(in_hostile_home)
     for value in HOSTILE:
-        code, out, err = run_cli([command, "--from-institution", value, "--to", value, "--json"], capsys)
+        code, out, err = run_cli([command, "--from-department", value, "--to", value, "--json"], capsys)
         assert code == 0, err
     assert _counts(in_hostile_home) == before
 
@@ -155,7 +170,7 @@ def test_hostile_values_on_neo4j_find_nothing_and_delete_nothing(hostile_home, n
                        ("NEO4J_PASSWORD", password)):
         monkeypatch.setenv(key, value)
     for value in HOSTILE:
-        for option in ("--from-institution", "--from-department", "--to"):
+        for option in ("--from-department", "--to"):
             code, out, err = run_cli(["paths", "--store", "neo4j", option, value, "--json"], capsys)
             assert code == 0, err
             assert json.loads(out)["paths"] == []
@@ -165,26 +180,20 @@ def test_hostile_values_on_neo4j_find_nothing_and_delete_nothing(hostile_home, n
 
 
 @pytest.mark.neo4j
-def test_the_read_path_cannot_write_even_on_community_edition(neo4j_credentials):
+def test_the_read_path_cannot_write_even_on_community_edition(neo4j_factory):
     """Queries run with READ access mode; the server itself refuses a write there, so a
     dashboard using `store.run` cannot change the graph even without a read-only user."""
-    import neo4j
-    from neo4j.exceptions import ClientError
-
-    uri, user, password = neo4j_credentials
-    with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
-        with pytest.raises(ClientError, match="read access mode"):
-            driver.execute_query("CREATE (n:TiesInjectionProbe) RETURN n", database_="neo4j",
-                                 routing_=neo4j.RoutingControl.READ)
-    source = (ROOT / "graph" / "neo4j_store.py").read_text()
-    run_method = source[source.index("    def run("):source.index("    def counts(")]
-    assert "routing_=neo4j.RoutingControl.READ" in run_method
+    store = neo4j_factory("read-path")
+    before = store.counts()
+    with pytest.raises(StoreError, match="read access mode"):
+        store.execute("CREATE (n:Work {id: $id}) RETURN n.id AS id", {"id": "ties:probe"}, "probe")
+    assert store.counts() == before
 
 
 # -- static: where Cypher is built ------------------------------------------------------
 
 CODE_DIRS = ("graph", "queries", "loaders", "ties", "dashboards")
-STORE_MODULES = {"graph/neo4j_store.py", "graph/ladybug_store.py"}
+STORE_MODULES = {"graph/neo4j_store.py", "graph/ladybug_store.py", "graph/base_store.py"}
 CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE|UNWIND|COPY|DELETE|DETACH|RETURN|SET|CALL|WHERE)\b")
 #: names that may be spliced into Cypher text: each comes from graph/schema.yaml
 #: (labels, relationship types, endpoints, property and key names, DDL pieces built from them)
@@ -249,25 +258,46 @@ def test_cypher_text_in_the_stores_splices_only_schema_names():
     assert offenders == [], "values spliced into Cypher that do not come from the schema:\n" + "\n".join(offenders)
 
 
-def test_the_stores_run_named_queries_with_bound_parameters():
-    for rel in STORE_MODULES:
-        source = (ROOT / rel).read_text()
-        run_method = source[source.index("    def run("):]
-        run_method = run_method[:run_method.index("\n    def ", 10)]
-        assert "load_query(query_name" in run_method and "bind_params(query, params)" in run_method, rel
-        assert "query.text" in run_method, rel
+def test_the_stores_run_named_queries_as_the_registry_renders_and_binds_them(known_home):
+    """`store.run(name, params)` executes the registry's text with the registry's bound
+    parameters, nothing else; a store opened without the registry runs no name at all."""
+    asked = []
+
+    def loader(name, engine, params):
+        asked.append((name, engine, params))
+        return render(name, engine, params)
+
+    with LadybugStore(known_home.ladybug_dir, read_only=True, queries=loader) as store:
+        rows = store.run("direct_ties", {"country": "NL"})
+        assert asked == [("direct_ties", "ladybug", {"country": "NL"})]
+        assert rows and rows == store.execute(*render("direct_ties", "ladybug", {"country": "NL"}))
+    with LadybugStore(known_home.ladybug_dir, read_only=True) as bare, \
+            pytest.raises(ConfigError, match="without the query registry"):
+        bare.run("direct_ties")
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_bound_value_comes_back_as_the_same_text(known_local, value):
+    """A parameter is a value, never spliced into the query: it comes back byte for byte."""
+    assert known_local.execute("RETURN $value AS value", {"value": value}) == [{"value": value}]
 
 
 # -- access: where the dashboard listens -------------------------------------------------
 
 
 def test_the_dashboard_binds_to_localhost_unless_told_otherwise(monkeypatch):
-    from ties.commands import dashboard
-
     monkeypatch.delenv("TIES_DASHBOARD_ADDRESS", raising=False)
     ctx = dashboard.command.make_context("dashboard", [])
     assert ctx.params["address"] == "127.0.0.1"
-    argv = dashboard.streamlit_command(ctx.params["port"], ctx.params["address"], headless=True)
+    argv = streamlit_command(ctx.params["port"], ctx.params["address"], headless=True)
     assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
-    demo_source = (ROOT / "ties" / "commands" / "demo.py").read_text()
-    assert 'run_dashboard(port, "127.0.0.1"' in demo_source
+
+
+def test_the_demo_serves_on_localhost(monkeypatch):
+    """`ties demo` hands Streamlit 127.0.0.1 (preparing the corpus is not what this checks)."""
+    served = []
+    monkeypatch.setattr(demo, "prepare_demo", lambda: {"load": {"works": 0, "authors": 0, "institutions": 0}})
+    monkeypatch.setattr(demo, "run_dashboard", lambda *args: served.append(args))
+    result = CliRunner().invoke(demo.command, ["--no-browser", "--port", "8599"])
+    assert result.exit_code == 0, result.output
+    assert served == [(8599, "127.0.0.1", True, "local")]

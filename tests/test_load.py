@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from graph.ladybug_store import LadybugStore
 from graph.tables import read_tables
 from loaders.ingest import ingest
+from queries.registry import render
 from tests.conftest import REFERENCE
 from tests.corpus import known_works, write_known_corpus
 from ties.cli import cli
@@ -45,7 +46,7 @@ def test_load_json_reports_the_distinct_records_of_the_input(home: Path, tmp_pat
 def test_loading_the_same_files_twice_changes_no_count(config, tmp_path: Path):
     page = write_known_corpus(tmp_path / "in")
     ingest([page], config, progress=False)
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     first = store.load(config.tables_dir)
     tables_first = {k: len(v) for k, v in read_tables(config.tables_dir).items()}
     ingest([page], config, progress=False)
@@ -123,7 +124,7 @@ def test_an_affiliation_id_missing_from_institutions_gets_a_stub_node_and_still_
     page = tmp_path / "page.json"
     page.write_text(json.dumps({"results": [record]}))
     ingest([page], config, progress=False)
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     counts = store.load(config.tables_dir)
     store.close()
     tables = read_tables(config.tables_dir)
@@ -169,7 +170,7 @@ def test_the_embedded_store_lets_go_of_its_buffers_after_a_large_query_and_reope
     otherwise); the next query reopens it and answers the same."""
     import graph.ladybug_store as ladybug_store
 
-    store = LadybugStore(known_home.ladybug_dir, read_only=True)
+    store = LadybugStore(known_home.ladybug_dir, read_only=True, queries=render)
     try:
         first = store.run("direct_ties", {})
         assert store._db is not None  # a few rows: kept open for the next lookup

@@ -63,10 +63,10 @@ def test_a_busy_port_is_refused_with_a_message_naming_it():
             neo4j_server.choose_port(port)
 
 
-def test_missing_java_names_the_package_to_install(monkeypatch, tmp_path):
-    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "no-jdk"))
+def test_missing_java_names_the_package_to_install(tmp_path):
+    options = neo4j_server.ServerOptions(java_home=str(tmp_path / "no-jdk"))
     with pytest.raises(ConfigError, match="apt-get install openjdk-17-jre-headless"):
-        neo4j_server.start(tmp_path)
+        neo4j_server.start(tmp_path, options=options)
 
 
 def test_stop_leaves_a_process_that_is_not_our_server_alone(tmp_path):

@@ -24,6 +24,7 @@ from loaders.tie_summaries import MAX_RANK, tie_summaries
 from queries.evidence import TieQuery, find_evidence
 from queries.paths import paths_report
 from queries.ranked import find_paths, summary_covers
+from queries.registry import render
 from ties.config import Config
 
 NL, CMC = "https://openalex.org/I1", "https://openalex.org/I2"
@@ -116,7 +117,7 @@ def generated_home(tmp_path_factory) -> Config:
     write_corpus(base / "corpus", 3000, seed=11)
     cfg = Config(home=base / "home")
     ingest([base / "corpus"], cfg, progress=False)
-    store = LadybugStore(cfg.ladybug_dir)
+    store = LadybugStore(cfg.ladybug_dir, queries=render)
     store.load(cfg.tables_dir)
     store.close()
     return cfg
@@ -138,7 +139,7 @@ def _both_ways(store, query: TieQuery) -> tuple[bytes, bytes]:
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.target}-k{q.k}-w{q.min_works}-{len(q.kinds)}-{q.since}")
 def test_embedded_store_gives_the_report_of_every_evidence_row(generated_home, query):
-    store = LadybugStore(generated_home.ladybug_dir, read_only=True)
+    store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         slow, fast = _both_ways(store, query)
     finally:
@@ -153,7 +154,7 @@ def test_neo4j_gives_the_report_of_every_evidence_row_and_of_the_embedded_store(
                                                                                query):
     slow, fast = _both_ways(generated_neo4j, query)
     assert fast == slow
-    local = LadybugStore(generated_home.ladybug_dir, read_only=True)
+    local = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         assert orjson.dumps(find_paths(local, query, evidence=True)) == fast
     finally:
@@ -172,7 +173,7 @@ def test_a_store_loaded_without_summaries_ranks_from_the_evidence(generated_home
     tables = tmp_path / "tables"
     shutil.copytree(Path(generated_home.tables_dir).resolve(), tables)
     (tables / "tie_summaries.parquet").unlink()
-    store = LadybugStore(tmp_path / "ladybug")
+    store = LadybugStore(tmp_path / "ladybug", queries=render)
     store.load(tables)
     try:
         query = TieQuery(kinds=("direct",))
@@ -184,7 +185,7 @@ def test_a_store_loaded_without_summaries_ranks_from_the_evidence(generated_home
 
 
 def test_more_ties_per_pair_than_the_summary_keeps_come_from_the_evidence(generated_home):
-    store = LadybugStore(generated_home.ladybug_dir, read_only=True)
+    store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         query = TieQuery(kinds=("direct",), target="all", k=MAX_RANK + 5)
         slow, fast = _both_ways(store, query)

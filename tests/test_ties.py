@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from queries.evidence import TieQuery, find_evidence
 from queries.paths import paths_report
+from queries.registry import render
 from tests.corpus import author, inst
 
 NUDT = "https://openalex.org/I170215575"
@@ -100,7 +101,7 @@ def _load(config, tmp_path, works):
     page = tmp_path / "page.json"
     page.write_bytes(orjson.dumps({"meta": {"count": len(works)}, "results": works}))
     ingest([page], config, progress=False)
-    store = LadybugStore(config.ladybug_dir)
+    store = LadybugStore(config.ladybug_dir, queries=render)
     store.load(config.tables_dir)
     return store
 

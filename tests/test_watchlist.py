@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from graph.errors import InputError
 from loaders.dutch import SECTORS, load_dutch_institutions
-from loaders.tech_areas import load_area_labels, load_tech_areas
 from loaders.watchlist import entity_rows, load_watchlist, subordinate_rows
+from queries.tech_areas import load_area_labels, load_tech_areas
 from ties.cli import cli
 
 DATA = Path(__file__).parent / "data"

@@ -1,4 +1,6 @@
 """Research Ties: evidence of research collaboration between Dutch institutions and
 entities under China's Central Military Commission."""
 
-__version__ = "0.1.0"
+from graph.settings import VERSION as __version__
+
+__all__ = ["__version__"]

@@ -1,12 +1,19 @@
-"""One configuration object: environment first, then command-line flags override it."""
+"""Read the configuration from the environment: the only place settings come from it.
+
+The :class:`~graph.settings.Config` object itself lives in the base layer, so the library
+layers (graph, loaders, queries) are given it as an argument and never read the environment.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-STORES = ("local", "neo4j")
+from graph.errors import ConfigError
+from graph.neo4j_server import ServerOptions
+from graph.settings import STORES, Config
+
+__all__ = ["STORES", "Config", "load_config", "server_options"]
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -21,52 +28,6 @@ def _read_dotenv(path: Path) -> dict[str, str]:
         key, _, value = line.partition("=")
         values[key.strip()] = value.strip().strip('"').strip("'")
     return values
-
-
-@dataclass(frozen=True)
-class Config:
-    """Where data lives and which store and services to use.
-
-    Built by :func:`load_config`; commands derive variants with :meth:`with_overrides`.
-    """
-
-    home: Path = Path(".ties")
-    store: str = "local"
-    neo4j_uri: str | None = None
-    neo4j_user: str = "neo4j"
-    neo4j_password: str | None = field(default=None, repr=False)
-    neo4j_database: str = "neo4j"
-    #: optional read-only account the dashboard uses (Neo4j Enterprise/Aura can grant the
-    #: `reader` role; on Community every query already runs in READ access mode)
-    neo4j_readonly_user: str | None = None
-    neo4j_readonly_password: str | None = field(default=None, repr=False)
-    openalex_api_key: str | None = field(default=None, repr=False)
-    openalex_mailto: str | None = None
-    openalex_base_url: str = "https://api.openalex.org"
-
-    @property
-    def raw_dir(self) -> Path:
-        return self.home / "raw"
-
-    @property
-    def tables_dir(self) -> Path:
-        return self.home / "tables"
-
-    @property
-    def ladybug_dir(self) -> Path:
-        return self.home / "ladybug"
-
-    @property
-    def neo4j_dir(self) -> Path:
-        return self.home / "neo4j"
-
-    @property
-    def state_dir(self) -> Path:
-        return self.home / "state"
-
-    def with_overrides(self, **changes: object) -> Config:
-        """Return a copy with flags applied; ``None`` values leave a setting unchanged."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 def load_config(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
@@ -94,3 +55,19 @@ def load_config(environ: dict[str, str] | None = None, dotenv: Path | None = Non
         openalex_base_url=env.get("OPENALEX_BASE_URL") or "https://api.openalex.org",
     )
     return cfg
+
+
+def server_options(environ: dict[str, str] | None = None) -> ServerOptions:
+    """Settings of the local Neo4j server (``ties neo4j start``) from the environment."""
+    env = os.environ if environ is None else environ
+    port = env.get("TIES_NEO4J_PORT") or None
+    if port is not None and not port.isdigit():
+        raise ConfigError(f"TIES_NEO4J_PORT={port!r} is not a port number")
+    return ServerOptions(
+        port=int(port) if port else None,
+        heap=env.get("TIES_NEO4J_HEAP") or "512m",
+        pagecache=env.get("TIES_NEO4J_PAGECACHE") or "64m",
+        tx_memory=env.get("TIES_NEO4J_TX_MEMORY") or "256m",
+        java_home=env.get("JAVA_HOME") or None,
+        environ=dict(env),
+    )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from graph.store import open_store
+from queries import open_store
 from queries.brokers import brokers
 from ties.commands._common import config_from, echo_json, json_option, store_option
-from ties.commands.paths import tie_query_from, tie_query_options
+from ties.commands._selection import tie_query_from, tie_query_options
 
 
 @click.command("brokers")
-@tie_query_options
+@tie_query_options()
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True)
 @store_option
 @json_option
@@ -22,11 +22,8 @@ def command(top: int, store: str | None, as_json: bool, **kwargs) -> None:
     Example: ties brokers --to cmc --top 10 --json
     """
     query = tie_query_from(kwargs)
-    graph = open_store(config_from(store), read_only=True)
-    try:
+    with open_store(config_from(store), read_only=True) as graph:
         result = brokers(graph, query, top=top)
-    finally:
-        graph.close()
     if as_json:
         echo_json({k: v.to_dict("records") for k, v in result.items()} | {"filters": query.filters()})
         return

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from graph.store import open_store
+from loaders.generate import write_corpus
 from loaders.ingest import ingest
 from queries.generations import record_generation
-from ties.commands._common import config_from
-from ties.commands.dashboard import run_dashboard
+from ties.commands._common import config_from, run_dashboard
 
 DEMO_WORKS = 2000
 DEMO_SEED = 42
@@ -16,20 +16,15 @@ DEMO_SEED = 42
 
 def prepare_demo(progress: bool = True) -> dict:
     """Generate the demo corpus under TIES_HOME if absent and load it into the embedded store."""
-    from loaders.generate import write_corpus
-
     config = config_from("local")
     corpus = config.home / "demo-corpus"
     if not (corpus / "truth.json").is_file():
         click.echo(f"generating the synthetic demo corpus ({DEMO_WORKS} works) in {corpus}", err=True)
         write_corpus(corpus, DEMO_WORKS, seed=DEMO_SEED)
     report = ingest([corpus], config, progress=progress)
-    store = open_store(config)
-    try:
+    with open_store(config) as store:
         counts = store.load(config.tables_dir)
-    finally:
-        store.close()
-    record_generation(config)
+    record_generation(config)  # the tie digest `ties diff` and the What changed page compare
     return {"corpus": str(corpus), "load": report.summary(), "store": counts}
 
 

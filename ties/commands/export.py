@@ -7,15 +7,15 @@ from pathlib import Path
 import click
 
 from graph.errors import InputError
-from graph.store import open_store
 from graph.tables import read_meta, require_tables
+from queries import open_store
 from queries.export import FORMATS, SUFFIX, gather, render
 from ties.commands._common import config_from, echo_json, json_option, store_option
-from ties.commands.paths import tie_query_from, tie_query_options
+from ties.commands._selection import tie_query_from, tie_query_options
 
 
 @click.command("export")
-@tie_query_options
+@tie_query_options()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
               help="graphml | json (nodes and links) | csv (zip of nodes/edges/works) | html (offline) | md (report).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -37,11 +37,8 @@ def command(fmt: str, out: Path, store: str | None, as_json: bool, **kwargs) -> 
     query = tie_query_from(kwargs)
     config = config_from(store)
     require_tables(config.tables_dir)
-    graph = open_store(config, read_only=True)
-    try:
+    with open_store(config, read_only=True) as graph:
         bundle = gather(graph, query, read_meta(config.tables_dir))
-    finally:
-        graph.close()
     payload = render(bundle, fmt)
     out.write_bytes(payload)
     G = bundle.graph

@@ -6,36 +6,31 @@ import sys
 
 import click
 
-from graph.store import open_store
-from queries.evidence import TieQuery
+from queries import open_store
 from queries.exposure import DIMENSIONS, exposure
 from ties.commands._common import config_from, echo_json, store_option
+from ties.commands._selection import tie_query_from, tie_query_options
+
+#: exposure counts the evidence of direct and dual-affiliation ties; path shaping does not apply
+NOT_OFFERED = ("max_hops", "min_works", "k", "kinds")
+KINDS = ("direct", "dual_affiliation")
 
 
 @click.command("exposure")
 @click.option("--by", type=click.Choice(DIMENSIONS), default="sector", show_default=True)
-@click.option("--from-country", "country", default="NL", show_default=True)
-@click.option("--from-institution", "institution", default="")
-@click.option("--to", "target", default="cmc", show_default=True, help="cmc | industry | security | all | entity id")
-@click.option("--since", type=int, default=0)
-@click.option("--until", type=int, default=9999)
+@tie_query_options(skip=NOT_OFFERED)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @store_option
-def command(by: str, country: str, institution: str, target: str, since: int, until: int,
-            as_json: bool, as_csv: bool, store: str | None) -> None:
+def command(by: str, as_json: bool, as_csv: bool, store: str | None, **kwargs) -> None:
     """How exposed each unit is: works with direct or dual-affiliation ties, Dutch authors,
     distinct entities, China co-publications and the share of those with ties, per year.
 
     Example: ties exposure --by technology --since 2015 --csv
     """
-    query = TieQuery(country=country, institution=institution, target=target, since=since, until=until,
-                     kinds=("direct", "dual_affiliation"))
-    graph = open_store(config_from(store), read_only=True)
-    try:
+    query = tie_query_from(kwargs, kinds=KINDS)
+    with open_store(config_from(store), read_only=True) as graph:
         table = exposure(graph, by, query)
-    finally:
-        graph.close()
     if as_json:
         echo_json({"by": by, "filters": query.filters(), "rows": table.to_dict("records"),
                    "note": "Co-authorship is evidence of collaboration, not of wrongdoing."})

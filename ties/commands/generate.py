@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from loaders.generate import write_corpus
 from ties.commands._common import config_from, echo_json, json_option
 
 PROGRESS_FROM = 20_000  # show a progress bar from this many works (or on a terminal)
@@ -50,8 +51,6 @@ def command(n: int, seed: int, out: Path | None, fmt: str, china_share: float | 
 
     Example: ties generate --works 2000 --seed 42 --out demo-corpus
     """
-    from loaders.generate import write_corpus
-
     out = out if out is not None else config_from().home / "demo"
     mix = {k: v for k, v in {"china_share": china_share, "nl_share": nl_share,
                              "cmc_share": cmc_share, "mean_authors": mean_authors}.items()

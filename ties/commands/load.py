@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from graph.errors import InputError
+from graph.ids import institution_id
 from graph.store import open_store
 from loaders.ingest import ingest
 from loaders.resolve import ProjectResolver, watchlist_institution_ids
@@ -19,7 +20,8 @@ from ties.commands._common import config_from, echo_json, json_option, store_opt
 @click.option("--country", "countries", multiple=True, metavar="CC",
               help="Keep only works with an institution in this country (repeatable), e.g. NL.")
 @click.option("--institution", "institutions", multiple=True, metavar="ID",
-              help="Keep only works with this OpenAlex institution or one under it (repeatable).")
+              help="Keep only works with this OpenAlex institution (I98358874 or its URL) or one under it "
+                   "(repeatable).")
 @click.option("--watchlist", "with_watchlist", is_flag=True,
               help="With --country/--institution: also keep works of every watchlist entity (career "
                    "moves need the author's works there).")
@@ -38,6 +40,7 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
     Example: ties load ./snapshot/works --country NL --watchlist --json
     """
     config = config_from(store)
+    institutions = tuple(institution_id(i) for i in institutions)
     if with_watchlist:
         if not countries and not institutions:
             raise InputError("--watchlist widens a --country or --institution filter; without one every work loads")
@@ -52,12 +55,9 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
         first = f": {report.rejections[0]}" if report.rejections else ""
         more = f" (and {report.rejected - 1} more rejected)" if report.rejected > 1 else ""
         raise InputError(f"no usable works in {report.files} file(s){first}{more}")
-    graph = open_store(config)
-    try:
+    with open_store(config) as graph:
         counts = graph.load(config.tables_dir)
-    finally:
-        graph.close()
-    record_generation(config)  # the tie digest `ties diff` and the dashboard's Changes page compare
+    record_generation(config)  # the tie digest `ties diff` and the What changed page compare
     if as_json:
         echo_json(report.summary())
         return

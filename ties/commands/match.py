@@ -8,6 +8,7 @@ import sys
 import click
 
 from graph.errors import InputError
+from loaders.matcher import Matcher
 from ties.commands._common import echo_json
 
 
@@ -24,8 +25,6 @@ def command(file, as_json: bool) -> None:
 
     Example: echo "College of Computer, NUDT, Changsha 410073, China" | ties match --json
     """
-    from loaders.matcher import Matcher
-
     matcher = Matcher()
     any_input = False
     for line in file:

@@ -11,6 +11,7 @@ import click
 
 from graph import neo4j_server
 from ties.commands._common import config_from, echo_json, json_option
+from ties.config import server_options
 
 
 def _public(info: dict) -> dict:
@@ -38,7 +39,7 @@ def start(port: int | None, timeout: float, as_json: bool) -> None:
     Example: ties neo4j start --port 7688
     """
     home = config_from().home
-    info = neo4j_server.start(home, port=port, timeout=timeout)
+    info = neo4j_server.start(home, port=port, timeout=timeout, options=server_options())
     info["connection_file"] = str(neo4j_server.server_dir(home) / "connection.json")
     if as_json:
         echo_json(_public(info))

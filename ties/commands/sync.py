@@ -19,12 +19,9 @@ def command(as_json: bool) -> None:
     Example: ties sync --json
     """
     config = config_from("neo4j")
-    store = Neo4jStore.from_config(config)
     started = time.perf_counter()
-    try:
+    with Neo4jStore.from_config(config) as store:
         counts = store.load(config.tables_dir)
-    finally:
-        store.close()
     seconds = round(time.perf_counter() - started, 3)
     if as_json:
         echo_json({"store": counts, "seconds": seconds})

@@ -17,6 +17,7 @@ import click
 import yaml
 
 from graph.errors import InputError
+from loaders.watchlist import load_watchlist, normalise_name
 from ties.commands._common import echo_json
 
 _PAREN_ZH = re.compile(r"\s*\(([^()]*[\u3400-\u9fff][^()]*)\)\s*$")
@@ -102,8 +103,6 @@ def _split_zh(value: str) -> tuple[str, str]:
 def compare(wl, tag: str | None, records: list[dict]) -> dict:
     """Added (unknown to us), renamed (known under another name), removed (ours, from
     this list, no longer in it)."""
-    from loaders.watchlist import normalise_name
-
     current: dict[str, str] = {}
     former: dict[str, str] = {}
     for e in wl.entities.values():
@@ -168,8 +167,6 @@ def update(source: Path, out: Path | None, as_json: bool) -> None:
 
     Example: ties watchlist update --from section_1286.csv --json
     """
-    from loaders.watchlist import load_watchlist
-
     tag, records = read_list(source)
     report = compare(load_watchlist(), tag, records)
     report["file"] = str(source)

@@ -1,4 +1,4 @@
-"""OpenAlex subfields -> sensitive technology areas (``loaders/data/tech_areas.yaml``).
+"""OpenAlex subfields -> sensitive technology areas (``queries/data/tech_areas.yaml``).
 
 So exposure can be read as "quantum" or "semiconductors" rather than journal fields.
 The areas are the EU critical technology areas and the Dutch key technologies; the file
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.datafile import read_yaml
 
 __all__ = ["load_tech_areas", "load_area_labels", "DEFAULT_PATH"]
 
