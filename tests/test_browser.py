@@ -265,8 +265,8 @@ def _expected_bundle(demo_home: Path, indirect: bool):
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from graph.store import open_store
     from graph.tables import read_meta
+    from queries import open_store
     from queries.evidence import KINDS, TieQuery
     from queries.export import gather
     from ties.config import Config
