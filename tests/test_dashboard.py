@@ -190,7 +190,7 @@ def test_entity_profile_shows_hierarchy_aliases_sources_and_dutch_ties(app):
 def test_institution_profile_lists_ties_partners_authors_and_works(app):
     at = app("institution", institution=inst("TUD").rsplit("/", 1)[-1])
     ties = at.dataframe[0].value
-    assert NUDT_NAME in set(ties["entity"])
+    assert NUDT_NAME in set(ties["watchlist entity"]) and "Test Author x1" in set(ties["Dutch author"])
     partners = at.dataframe[1].value
     assert NUDT_NAME in set(partners["institution"])
 

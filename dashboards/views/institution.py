@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import altair as alt
 import streamlit as st
 
-from dashboards import data
+from dashboards import cases, data
 from dashboards.labels import label, md, plural
+from dashboards.pathrows import path_table
 from dashboards.selection import DEFAULT_INSTITUTION, FAST_KINDS, OA, indirect_note, unknown_id
 
 
@@ -62,10 +63,11 @@ with tabs[0]:
         bundle = data.bundle(profile_filters)
         indirect_note(profile_filters, how="open the Explorer (link below) to include them")
         if bundle.paths:
-            st.dataframe([{"rank": p["rank"], "kind": p["kind"], "entity": p["target"]["entity"],
-                           "category": p["target"]["category"], "works": p["n_works"],
-                           "years": f"{p['first_year']}-{p['last_year']}"} for p in bundle.paths],
-                         hide_index=True, width="stretch")
+            st.caption("Tick paths to add them to a case (sidebar).")
+            picked = st.dataframe(path_table(bundle.paths), hide_index=True, width="stretch", key="inst_paths",
+                                  on_select="rerun", selection_mode="multi-row")
+            rows = (picked or {}).get("selection", {}).get("rows", [])
+            cases.sidebar([bundle.paths[i] for i in rows], profile_filters)
         else:
             st.write("No dual affiliation, direct or career ties to watchlist entities in the loaded data.")
         st.page_link("views/explorer.py", label="Open in the Explorer",

@@ -77,18 +77,15 @@ def bar(by: str, title: str) -> None:
     pick = alt.selection_point(fields=["unit_id"], name="pick")
     chart = alt.Chart(table).mark_bar(cursor="pointer").encode(
         x=alt.X("works:Q", title="works with a tie"),
-        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=520)),
         tooltip=tooltip(shares), opacity=alt.condition(pick, alt.value(1), alt.value(0.5)),
     ).add_params(pick).properties(title=title, usermeta=SVG)
     key = f"chart_{by}"
     st.altair_chart(chart, on_select=drill.on_chart(key, by), key=key, width="stretch")
 
 
-cols = st.columns([2, 3])
-with cols[0]:
-    bar("sector", "By sector")
-with cols[1]:
-    bar("technology", "By sensitive technology area")
+bar("sector", "By sector")
+bar("technology", "By sensitive technology area")  # full width: the area names are long
 
 years = data.exposure("year", filters, shares)
 if not years.empty:
