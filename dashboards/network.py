@@ -15,7 +15,7 @@ import html
 import networkx as nx
 import streamlit as st
 
-from dashboards.labels import plural
+from dashboards.labels import label
 from dashboards.pathrows import people
 from queries.export import KIND_COLOURS, KIND_LEGEND, LEGEND, STYLE, network_html, subgraph_from_paths
 
@@ -90,11 +90,18 @@ def drawing_graph(paths: list[dict], works: dict, grouped: bool = False, expand:
         G.add_node(entity, label="Entity", name=target["entity"])
         G.add_edge(target["institution_id"], entity, key="MATCHES", type="MATCHES")
         who = people(path)
-        G.add_edge(unit, target["institution_id"], key=f"TIE|{path['rank']}", type="TIE", kind=path["kind"],
-                   n_works=path["n_works"], paths=[path["rank"]],
-                   summary=f"{who['source']}{dept} and {who['target']} ({path['kind']}, {path['first_year']}-"
-                           f"{path['last_year']}, {plural(path['n_works'], 'work')}): "
-                           + ", ".join(path.get("works", [])[:20]))
+        # one edge per supporting work, shaped like evidence (work, DOI, year, raw string), so the
+        # tooltip lists every work with its links; the heading names the kind and the people
+        other = f" and {who['target']}" if who["target"] != who["source"] else ""  # one person moved or held both
+        heading = f"{label('kinds', path['kind'])}: {who['source']}{dept}{other}"
+        rows = path.get("evidence") or [{"work_id": w} for w in path.get("works", [])]
+        for row in rows:
+            work = row.get("target_work_id") or row.get("work_id")
+            record = works.get(work or "", {})
+            G.add_edge(unit, target["institution_id"], key=f"TIE|{path['rank']}|{work}", type=heading, tie=True,
+                       kind=path["kind"], work_id=work, doi=record.get("doi") or row.get("doi"),
+                       year=record.get("year") or row.get("year"), raw_affiliation=row.get("target_raw"),
+                       paths=[path["rank"]])
     return G
 
 

@@ -76,7 +76,8 @@ def path_table(paths: list[dict]) -> pd.DataFrame:
 def path_label(path: dict) -> str:
     """One line naming a path for pick lists: rank, units, people, years."""
     who = people(path)
-    people_text = " & ".join(x for x in (who["source"], who["target"]) if x)
+    # a dual affiliation names one person twice: once is enough
+    people_text = " & ".join(dict.fromkeys(x for x in (who["source"], who["target"]) if x))
     years = f"{path.get('first_year')}-{path.get('last_year')}" if path.get("first_year") else ""
     return (f"{path['rank']}. {path['source']['institution']} -> {path['target']['entity']} "
             f"[{label('kinds', path['kind'])}] {people_text} {years}").strip()

@@ -231,7 +231,7 @@ def _style(data: dict) -> tuple[str, str]:
 def _edge_title(items: list[dict]) -> str:
     lines = []
     for d in sorted(items, key=lambda d: (d.get("year") or 0, d.get("work_id") or ""))[:EDGE_TITLE_ROWS]:
-        parts = [d["type"]] + [str(d[k]) for k in ("work_id", "doi", "year", "summary") if d.get(k)]
+        parts = [d["type"]] + [str(d[k]) for k in ("work_id", "doi", "year") if d.get(k)]
         if d.get("raw_affiliation"):
             parts.append(f'raw: "{d["raw_affiliation"]}"')
         if d.get("matched_by") and d["matched_by"] != "openalex":
@@ -363,10 +363,10 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
             (int(d.get("n_works") or 0) for d in items), default=0)
         kind = _edge_kind(items, kinds)
         label = (f"{n_works} works" if n_works > 1 else None) if n_works else items[0]["type"].lower().replace("_", " ")
-        if items[0]["type"] == "TIE":  # a grouped path: its kind in words, and its works
+        if items[0].get("tie"):  # a grouped path: its kind in words, and its works
             label = kind.replace("_", " ") + (f", {n_works} works" if n_works > 1 else "")
         # entity and institution apart; grouped ties long enough to leave the source's cluster
-        spread = {"length": 260} if items[0]["type"] in ("MATCHES", "TIE") else {}
+        spread = {"length": 260} if items[0]["type"] == "MATCHES" or items[0].get("tie") else {}
         net.add_edge(u, v, title=_edge_title(items), width=1 + min(n_works, 9), label=label,
                      color=KIND_COLOURS[kind], arrows="to", **spread)
     options = {

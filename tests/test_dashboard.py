@@ -493,3 +493,15 @@ def test_two_evidence_edges_between_one_pair_are_one_drawn_edge_listing_both_wor
     assert to_nudt[0]["label"] == "2 works"
     assert to_nudt[0]["width"] > next(e for e in edges if e["to"] == "d")["width"]
     assert to_nudt[0]["color"] == "#d62728"  # a direct tie's colour
+
+
+def test_the_grouped_view_draws_one_edge_per_tie_listing_its_people_and_every_work(app):
+    at = app("explorer", institution=inst("UVA").rsplit("/", 1)[-1], target="all", indirect="1")
+    at.selectbox(key="ex_view").set_value("grouped").run()
+    graph = at.get("iframe")[0].proto.srcdoc
+    assert "Test Author x3" not in graph.split("edges = new vis.DataSet")[0]  # no author nodes when grouped
+    assert "Indirect (chain of co-authors): Test Author x3 (Informatics Institute) and Test Author y2" in graph
+    assert "#2ca02c" in graph and "indirect" in graph
+    assert "Grouped view" in " ".join(c.value for c in at.caption)
+    at.multiselect(key="ex_expand").set_value([inst("UVA")]).run()
+    assert "Test Author x3" in at.get("iframe")[0].proto.srcdoc.split("edges = new vis.DataSet")[0]
