@@ -505,3 +505,25 @@ def test_the_grouped_view_draws_one_edge_per_tie_listing_its_people_and_every_wo
     assert "Grouped view" in " ".join(c.value for c in at.caption)
     at.multiselect(key="ex_expand").set_value([inst("UVA")]).run()
     assert "Test Author x3" in at.get("iframe")[0].proto.srcdoc.split("edges = new vis.DataSet")[0]
+
+
+def test_a_saved_case_reopens_in_the_sidebar_with_its_paths_name_and_note(app, known_home, known_local):
+    from graph.tables import read_meta
+    from queries.cases import add_paths, new_case, save_case
+    from queries.evidence import TieQuery
+    from queries.export import gather
+
+    bundle = gather(known_local, TieQuery(institution=inst("TUD"), target="cmc"), read_meta(known_home.tables_dir))
+    case = new_case("Reopen me", "a note", bundle.meta)
+    add_paths(case, bundle.paths[:2], bundle.filters, bundle.works)
+    path = save_case(known_home.home, case)
+    try:
+        at = app("explorer", institution=inst("TUD").rsplit("/", 1)[-1], target="cmc")
+        at.selectbox(key="case_open").set_value(str(path)).run()
+        at.button(key="case_open_button").click().run()
+        assert at.text_input(key="case_name").value == "Reopen me"
+        assert at.text_area(key="case_note").value == "a note"
+        assert any(c.value == "2 paths in the case." for c in at.sidebar.caption)
+        assert len([b for b in at.get("download_button") if "the case" in b.proto.label]) == 5
+    finally:
+        path.unlink()
