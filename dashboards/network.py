@@ -101,7 +101,9 @@ def drawing_graph(paths: list[dict], works: dict, grouped: bool = False, expand:
             G.add_edge(unit, target["institution_id"], key=f"TIE|{path['rank']}|{work}", type=heading, tie=True,
                        kind=path["kind"], work_id=work, doi=record.get("doi") or row.get("doi"),
                        year=record.get("year") or row.get("year"), raw_affiliation=row.get("target_raw"),
-                       paths=[path["rank"]])
+                       paths=[path["rank"]], **{k: v for k, v in (
+                           ("matched_by", row.get("target_matched_by")), ("alias", row.get("target_alias")),
+                           ("strength", path.get("strength"))) if v})
     return G
 
 

@@ -527,3 +527,20 @@ def test_a_saved_case_reopens_in_the_sidebar_with_its_paths_name_and_note(app, k
         assert len([b for b in at.get("download_button") if "the case" in b.proto.label]) == 5
     finally:
         path.unlink()
+
+
+def test_grouped_tie_edges_carry_strength_and_matched_by_when_the_paths_have_them():
+    from dashboards.network import drawing_graph
+
+    path = {"kind": "direct", "rank": 1, "n_works": 1, "first_year": 2018, "last_year": 2018, "works": ["W1"],
+            "strength": "strong", "nodes": [], "edges": [],
+            "source": {"institution_id": "I1", "institution": "Delft"},
+            "target": {"institution_id": "I2", "institution": "NUDT", "entity_id": "nudt", "entity": "NUDT"},
+            "evidence": [{"work_id": "W1", "source_author": "x", "target_author": "y", "target_raw": "raw",
+                          "target_matched_by": "project:alias", "target_alias": "NUDT"}]}
+    G = drawing_graph([path], {}, grouped=True)
+    tie = next(d for _, _, d in G.edges(data=True) if d.get("tie"))
+    assert (tie["strength"], tie["matched_by"], tie["alias"]) == ("strong", "project:alias", "NUDT")
+    del path["strength"], path["evidence"][0]["target_matched_by"]
+    tie = next(d for _, _, d in drawing_graph([path], {}, grouped=True).edges(data=True) if d.get("tie"))
+    assert "strength" not in tie and "matched_by" not in tie  # absent keys stay absent
