@@ -389,3 +389,31 @@ def test_a_case_of_two_ticked_paths_exports_exactly_their_edges_as_graphml(serve
     assert set(got.nodes) == set(want.nodes)
     assert files[0].name == "case-delft-two-paths.graphml"
     assert (demo_home / "cases" / "delft-two-paths.json").is_file()
+
+
+def test_after_a_second_load_the_what_changed_page_lists_the_new_tie(server, demo_home, tmp_path):
+    """Runs last in this module: it loads more data into the demo home the server reads."""
+    import orjson
+
+    from tests.corpus import authorship, work
+
+    new = work(990, 2025, [authorship("n1", ["TUD"], "first"), authorship("n2", ["NUDT"], "last")])
+    page_file = tmp_path / "more" / "page.json"
+    page_file.parent.mkdir()
+    page_file.write_bytes(orjson.dumps({"meta": {"count": 1, "next_cursor": None}, "results": [new]}))
+    env = {**os.environ, "TIES_HOME": str(demo_home), "TIES_STORE": "local"}
+    loaded = subprocess.run([sys.executable, "-c", "from ties.cli import main; main()", "load", str(page_file)],
+                            env=env, cwd=ROOT, capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    page = Page(chromium(), tmp_path / "profile")
+    try:
+        page.call("Page.enable")
+        page.call("Page.navigate", url=f"{server}/changes")
+        grid = wait_for(page, "(() => { const g = [...document.querySelectorAll('table[role=grid]')]"
+                              ".map(t => t.innerText).join('\\n'); return g.includes('Test Author n1') ? g : ''; })()",
+                        60, "the new tie on the What changed page")
+        assert "Test Author n2" in grid and NUDT_NAME in grid
+        assert "New ties" in page.evaluate("document.body.innerText")
+        shoot(page, "what-changed.png")
+    finally:
+        page.close()
