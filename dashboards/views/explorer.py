@@ -73,7 +73,7 @@ picked = st.dataframe(table, hide_index=True, width="stretch", key="ex_paths", o
                                      "works": st.column_config.NumberColumn(width="small"),
                                      "first": st.column_config.NumberColumn(format="%d", width="small"),
                                      "last": st.column_config.NumberColumn(format="%d", width="small")})
-rows = (picked or {}).get("selection", {}).get("rows", []) if not isinstance(picked, type(None)) else []
+rows = (picked or {}).get("selection", {}).get("rows", [])
 cases.sidebar([paths[i] for i in rows], filters)
 
 st.subheader("Works")
