@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from graph.errors import TiesError
 from graph.tables import read_meta
 from queries import open_store
 from queries.evidence import KINDS, TieQuery, find_evidence
 
-__all__ = ["current_generation", "diff_generations", "generations_dir", "list_generations", "record_generation",
-           "tie_digest"]
+__all__ = ["current_generation", "diff_generations", "generations_dir", "list_generations", "record_after_load",
+           "record_generation", "tie_digest"]
 
-KEEP = 20  #: digests kept; older ones are removed
+KEEP = 5  #: digests kept (a 10^6-work load's digest can reach tens of MB); older ones are removed
 #: the kinds in the digest: the pattern matches (the indirect search is too slow to run on every load)
 DIGEST_KINDS = tuple(k for k in KINDS if k != "indirect")
 
@@ -84,6 +85,16 @@ def record_generation(config, store=None) -> Path:
     for old in list_generations(config.home)[:-KEEP]:
         old.unlink(missing_ok=True)
     return path
+
+
+def record_after_load(config) -> str | None:
+    """:func:`record_generation` for the load commands: the data are loaded whatever happens
+    here, so a failure is returned as one line to print, not raised."""
+    try:
+        record_generation(config)
+    except (TiesError, OSError) as exc:
+        return f"warning: the tie digest for `ties diff` was not recorded: {exc}"
+    return None
 
 
 def list_generations(home: Path) -> list[Path]:
