@@ -12,6 +12,7 @@ so it stays small; the evidence itself is always read from the store.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from graph.errors import TiesError
@@ -36,6 +37,14 @@ def current_generation(tables_dir: Path) -> str:
     return Path(tables_dir).resolve().name
 
 
+OA = "https://openalex.org/"
+_KEY = ("kind", "source_institution_id", "department_id", "entity_id", "source_author_id", "target_author_id",
+        "target_institution_id")
+#: an OpenAlex id stored without its prefix (a department keeps its #part)
+_SHORT_ID = re.compile(r"[AIW][0-9]+(?:#.*)?")
+_NAMED = {"institution": 1, "entity": 3, "source_author": 4, "target_author": 5, "target_institution": 6}
+
+
 def tie_digest(rows: list[dict]) -> dict[str, dict]:
     """Tie key -> names and sorted work ids, from evidence rows (pure).
 
@@ -48,9 +57,7 @@ def tie_digest(rows: list[dict]) -> dict[str, dict]:
     """
     ties: dict[str, dict] = {}
     for row in rows:
-        key = "|".join(str(row.get(k) or "") for k in ("kind", "source_institution_id", "department_id", "entity_id",
-                                                         "source_author_id", "target_author_id",
-                                                         "target_institution_id"))
+        key = "|".join(str(row.get(k) or "") for k in _KEY)
         tie = ties.setdefault(key, {
             "kind": row["kind"], "institution": row.get("source_institution"), "entity": row.get("entity_name"),
             "entity_id": row.get("entity_id"), "source_author": row.get("source_author"),
@@ -60,6 +67,40 @@ def tie_digest(rows: list[dict]) -> dict[str, dict]:
         tie["last_year"] = max(tie["last_year"], int(row.get("year") or 0), int(row.get("target_year") or 0))
     for tie in ties.values():
         tie["works"] = sorted(tie["works"])
+    return ties
+
+
+def _short(value: str) -> str:
+    return value[len(OA):] if value.startswith(OA) else value
+
+
+def _long(value: str) -> str:
+    return OA + value if _SHORT_ID.fullmatch(value) else value
+
+
+def pack(ties: dict[str, dict]) -> dict:
+    """The digest as stored: ids without the OpenAlex prefix, each name once (in ``names``),
+    per tie only its works and latest year (a 2,000-work demo: 2.9 MB before, far less after)."""
+    names: dict[str, str] = {}
+    packed = {}
+    for key, tie in ties.items():
+        parts = key.split("|")
+        for field_name, index in _NAMED.items():
+            if tie.get(field_name):
+                names[_short(parts[index])] = tie[field_name]
+        packed["|".join(_short(p) for p in parts)] = [[_short(w) for w in tie["works"]], tie["last_year"]]
+    return {"names": names, "ties": packed}
+
+
+def unpack(doc: dict) -> dict[str, dict]:
+    """The stored digest back as :func:`tie_digest` gives it."""
+    names = doc.get("names", {})
+    ties = {}
+    for key, (works, last_year) in doc.get("ties", {}).items():
+        parts = key.split("|")
+        tie = {"kind": parts[0], "entity_id": parts[3], "works": [_long(w) for w in works], "last_year": last_year}
+        tie.update({field_name: names.get(parts[index]) for field_name, index in _NAMED.items()})
+        ties["|".join(_long(p) for p in parts)] = tie
     return ties
 
 
@@ -77,10 +118,10 @@ def record_generation(config, store=None) -> Path:
     folder = generations_dir(config.home)
     folder.mkdir(parents=True, exist_ok=True)
     doc = {"generation": name, "loaded_at": meta.get("loaded_at"), "data_date": meta.get("data_date"),
-           "kinds": list(DIGEST_KINDS), "ties": tie_digest(rows)}
+           "kinds": list(DIGEST_KINDS), **pack(tie_digest(rows))}
     path = folder / f"{name}.json"
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str), encoding="utf-8")
     tmp.replace(path)
     for old in list_generations(config.home)[:-KEEP]:
         old.unlink(missing_ok=True)
@@ -128,7 +169,7 @@ def diff_generations(home: Path) -> dict:
         return {"current": files[-1].stem if files else None, "previous": None, "new": [], "gone": [],
                 "stronger": [], "note": "Only one load recorded so far: nothing to compare with yet."}
     previous, current = (json.loads(p.read_text(encoding="utf-8")) for p in files[-2:])
-    old, new = previous["ties"], current["ties"]
+    old, new = unpack(previous), unpack(current)
     stronger = [k for k in set(new) & set(old) if len(set(new[k]["works"]) - set(old[k]["works"])) > 0]
     return {
         "current": current["generation"], "previous": previous["generation"],

@@ -51,3 +51,18 @@ def test_a_second_load_lists_the_new_and_stronger_ties(home, tmp_path):
     new_table = at.dataframe[0].value
     assert "Test Author x1" in set(new_table["Dutch author"])
     assert inst("TUD")  # the corpus's real institution ids
+
+
+def test_the_stored_digest_is_compact_and_reads_back_exactly():
+    from queries.generations import pack, tie_digest, unpack
+
+    row = {"kind": "direct", "source_institution_id": "https://openalex.org/I1",
+           "department_id": "https://openalex.org/I1#dept-x", "entity_id": "nudt",
+           "source_author_id": "https://openalex.org/A1", "target_author_id": "https://openalex.org/A2",
+           "target_institution_id": "ties:entity:pla-unit", "work_id": "https://openalex.org/W7",
+           "source_institution": "Delft", "entity_name": "NUDT", "source_author": "x", "target_author": "y",
+           "target_institution": "PLA unit", "year": 2018}
+    ties = tie_digest([row, {**row, "work_id": "https://openalex.org/W8", "year": 2020}])
+    stored = pack(ties)
+    assert "https://openalex.org/" not in json.dumps(stored)
+    assert unpack(json.loads(json.dumps(stored))) == ties
