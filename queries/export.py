@@ -50,11 +50,9 @@ STYLE = {
     "target": ("#d62728", "dot"),       # institution matched to the watchlist
     "Institution": ("#8c8c8c", "dot"),
     "Entity": ("#7b1f1f", "diamond"),
-    "AuthorGroup": ("#bdbdbd", "ellipse"),  # the dashboard's grouped authors of one institution
 }
 LEGEND = [("Dutch institution", "source"), ("Department", "Department"), ("Author", "Author"),
-          ("Work", "Work"), ("Watchlist-matched institution", "target"), ("Watchlist entity", "Entity"),
-          ("Authors of an institution (grouped)", "AuthorGroup")]
+          ("Work", "Work"), ("Watchlist-matched institution", "target"), ("Watchlist entity", "Entity")]
 PHYSICS_LIMIT = 250  #: above this many nodes the layout is computed once in Python, physics off
 
 

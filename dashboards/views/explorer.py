@@ -56,8 +56,9 @@ drawn = cols[0].number_input("Paths per kind in the drawing", 1, max(len(paths),
                              help=f"The strongest paths of each kind (so indirect ties are drawn too); the drawing "
                                   f"never exceeds {MAX_NODES} nodes. The tables and exports always hold every path.")
 view = cols[1].selectbox("View", ["auto", "people", "grouped"], key="ex_view",
-                         format_func={"auto": "Automatic (grouped when large)", "people": "Authors and works",
-                                      "grouped": "Grouped per institution"}.get)
+                         format_func={"auto": "Automatic", "people": "Authors and works",
+                                      "grouped": "Grouped"}.get,
+                         help="Automatic: authors and works up to 80 nodes, grouped per institution above.")
 sources = sorted({p["source"]["institution"]: p["source"]["institution_id"] for p in paths}.items())
 expand = cols[2].multiselect("Expand institutions (grouped view)", [i for _, i in sources],
                              format_func=dict((i, n) for n, i in sources).get, key="ex_expand")
