@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboards.labels import label
 from dashboards.pathrows import people
-from queries.export import KIND_COLOURS, KIND_LEGEND, LEGEND, STYLE, network_html, subgraph_from_paths
+from queries.export import KIND_COLOURS, KIND_LEGEND, LEGEND, STYLE, network_html, sandboxed, subgraph_from_paths
 
 MAX_NODES = 300
 MAX_PATHS = 50  #: default number of ranked paths drawn per kind; the analyst can ask for more
@@ -140,5 +140,6 @@ def show_network(paths: list[dict], works: dict, height: int = 680, max_nodes: i
         st.caption("Grouped view: one edge per path from the Dutch unit to the matched institution (names, years "
                    "and works on hover). Expand institutions below to draw their authors and works.")
     legend()
-    st.iframe(network_html(G, height=f"{height - 20}px"), height=height)
+    # record text is drawn in a frame without allow-same-origin (Streamlit's own frame has it)
+    st.iframe(sandboxed(network_html(G, height=f"{height - 20}px"), f"{height - 10}px"), height=height)
     return G
