@@ -9,6 +9,7 @@ from graph.ids import institution_id
 from graph.store import open_store
 from loaders.ingest import ingest
 from loaders.resolve import ProjectResolver, watchlist_institution_ids
+from queries.generations import record_after_load
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
 
@@ -54,6 +55,9 @@ def command(paths: tuple[str, ...], countries: tuple[str, ...], institutions: tu
         raise InputError(f"no usable works in {report.files} file(s){first}{more}")
     with open_store(config) as graph:
         counts = graph.load(config.tables_dir)
+    warning = record_after_load(config)  # the tie digest `ties diff` and the What changed page compare
+    if warning:
+        click.echo(warning, err=True)
     if as_json:
         echo_json(report.summary())
         return
