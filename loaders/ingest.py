@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from itertools import repeat
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -76,6 +77,10 @@ class LoadReport:
     skipped: int = 0  #: works outside the chosen countries or institutions
     duplicates: int = 0  #: copies of a work id already read in this input (older copy dropped)
     resolved_by_project: int = 0  #: institutions found in raw strings OpenAlex left unlinked
+    #: raw strings OpenAlex linked to nothing in which the project found no institution
+    #: (listed with their work ids in ``unresolved_file``)
+    unresolved: int = 0
+    unresolved_file: str = ""
     rejections: list[Rejection] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)  #: records kept after a repair (lone surrogates replaced)
 
@@ -93,7 +98,8 @@ class LoadReport:
         return data
 
     def summary(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in ("works", "authors", "institutions", "authorships", "rejected")}
+        return {k: getattr(self, k) for k in ("works", "authors", "institutions", "authorships", "rejected",
+                                              "unresolved")}
 
 
 #: tables whose rows describe entities rather than evidence, with the columns that identify a row
@@ -329,6 +335,28 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
     return frames
 
 
+UNRESOLVED_FILE = "unresolved_affiliations.jsonl"
+
+
+def write_unresolved(config: Config, rows: list[dict]) -> tuple[int, str]:
+    """Write this load's unresolved raw strings, one JSON object per line (work_id,
+    author_id, raw_affiliation), to ``TIES_HOME/unresolved_affiliations.jsonl`` for review.
+
+    Why a file: a raw string that names no institution the project knows gives no edge, so
+    its evidence would vanish without a trace; a reviewer reads the list and adds aliases.
+    JSON Lines, not CSV: the strings are attacker-controlled and never meet a spreadsheet
+    formula. Returns (number of distinct raw strings, path).
+    """
+    path = Path(config.home) / UNRESOLVED_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".jsonl.tmp")
+    with tmp.open("wb") as fh:
+        for row in rows:
+            fh.write(orjson.dumps(row) + b"\n")
+    tmp.replace(path)
+    return len({row["raw_affiliation"] for row in rows}), str(path)
+
+
 def ingest(
     paths: Iterable[Path],
     config: Config,
@@ -360,6 +388,7 @@ def ingest(
     )
     expected = {part: n for p in map(Path, paths) for part, n in manifest_counts(p).items()}
     per_file: dict[str, int] = defaultdict(int)
+    unresolved: dict[int, list[dict]] = {}  #: record seq -> its unresolved raw strings
     with gc_paused():
         for seq, record in enumerate(bar):
             if expected:
@@ -389,12 +418,17 @@ def ingest(
             if updated > data_date and (day := data_day(updated, today)):
                 data_date = max(data_date, day)
             acc.add(rows, seq)
+            if rows.unresolved:
+                unresolved[seq] = rows.unresolved
             if len(first) % CHUNK_WORKS == 0:
                 acc.flush()
     bar.close()
     if expected:
         report.rejections.extend(check_manifest(expected, per_file, report.rejections))
     new = acc.result(dropped)
+    report.unresolved, report.unresolved_file = write_unresolved(
+        config, [row for seq, rows_ in unresolved.items() if seq not in dropped for row in rows_])
+    del unresolved
     del acc
     work_ids = pa.array(list(first), pa.string())
     del first

@@ -26,11 +26,20 @@ from graph.errors import InputError
 from graph.ids import institution_id
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
+from queries.strength import DEFAULT_MIN_STRENGTH, LEVELS, corroborate
 
-__all__ = ["KINDS", "TieQuery", "check_source", "find_evidence", "indirect_ties", "selection_options",
+__all__ = ["DEFAULT_KINDS", "KINDS", "TieQuery", "check_source", "find_evidence", "indirect_ties", "selection_options",
            "target_params"]
 
 KINDS = ("dual_affiliation", "direct", "career", "indirect")
+#: what `ties paths` (and export, brokers) search unless asked: the ties that name a work or an
+#: affiliation of the person themselves. Indirect ties (co-author chains) are one
+#: `--kind indirect` away: a graph search of its own, many times the cost of the rest.
+DEFAULT_KINDS = ("dual_affiliation", "direct", "career")
+KINDS_HELP = ("Tie kinds, repeatable. Default: dual_affiliation, direct, career. 'indirect' adds "
+              "co-author chains up to --max-hops: a graph search over the co-authorship projection that "
+              "takes many times longer (on 100,000 works about 10x the default search at --max-hops 2 "
+              "and minutes at 4).")
 TARGETS = {"cmc": "cmc", "industry": "defence_industry", "security": "security", "all": ""}
 
 
@@ -65,8 +74,18 @@ class TieQuery:
         "flag": "--min-works", "min": 1, "help": "Keep paths supported by at least this many works."})
     k: int = dataclasses.field(default=3, metadata={
         "flag": "-k", "min": 1, "help": "Paths kept per (source unit, entity) pair."})
-    kinds: tuple[str, ...] = dataclasses.field(default=KINDS, metadata={
-        "flag": "--kind", "choices": KINDS, "help": "Tie kinds, repeatable (default: all)."})
+    kinds: tuple[str, ...] = dataclasses.field(default=DEFAULT_KINDS, metadata={
+        "flag": "--kind", "choices": KINDS, "help": KINDS_HELP})
+    #: retracted works and paratext (covers, front matter) are kept in the graph but are no
+    #: evidence unless asked for; rows then carry is_retracted/is_paratext (issue 14)
+    include_retracted: bool = dataclasses.field(default=False, metadata={
+        "flag": "--include-retracted",
+        "help": "Also use retracted works and paratext as evidence (rows labelled is_retracted/is_paratext)."})
+    min_strength: str = dataclasses.field(default=DEFAULT_MIN_STRENGTH, metadata={
+        "help": "Weakest tie shown: strong (both affiliations printed on one work), supported "
+                "(a career move corroborated by ORCID or co-authors) or weak (one author id alone; "
+                "shown only when asked).",
+        "flag": "--min-strength", "choices": LEVELS})
 
     def __post_init__(self) -> None:
         # one place for every caller (commands, dashboard, tests): text stripped, ids read one
@@ -98,6 +117,8 @@ class TieQuery:
         unknown = set(self.kinds) - set(KINDS)
         if unknown:
             raise InputError(f"unknown tie kind(s) {sorted(unknown)}; use {list(KINDS)}")
+        if self.min_strength not in LEVELS:
+            raise InputError(f"--min-strength must be one of {', '.join(LEVELS)}, got {self.min_strength!r}")
 
     def filters(self) -> dict:
         return asdict(self)
@@ -144,6 +165,7 @@ def _params(q: TieQuery) -> dict:
     return {
         "country": q.country, "institution": q.institution, "department": q.department,
         "since": q.since, "until": q.until, "field": q.field, **target_params(q.target),
+        "include_retracted": q.include_retracted,
     }
 
 
@@ -165,7 +187,8 @@ def find_evidence(store: GraphStore, q: TieQuery) -> list[dict]:
     if "dual_affiliation" in q.kinds:
         rows += store.run("dual_affiliations", params)
     if "career" in q.kinds:
-        rows += _career(store.run("career_ties", params))
+        # stamped with each tie's strength: two batched look-ups for every career tie at once
+        rows += corroborate(store, _career(store.run("career_ties", params)))
     if "indirect" in q.kinds and q.max_hops >= 2:
         rows += indirect_ties(store, q)
     return rows
@@ -321,4 +344,5 @@ def _indirect_row(G: nx.Graph, authors: list[str], src: dict, tgt: dict) -> dict
         "steps": [{"from": a, "to": b, "year": s[0], "work_id": s[1], "doi": s[2]}
                   for (a, b), s in zip(zip(authors, authors[1:], strict=False), steps, strict=True)],
         "hops": len(authors) - 1,
+        "source_alias": src.get("alias") or "", "target_alias": tgt.get("alias") or "",
     }

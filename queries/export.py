@@ -22,6 +22,7 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import defusedcsv.csv as defusedcsv
 import networkx as nx
@@ -29,6 +30,7 @@ import pandas as pd
 
 from graph.errors import InputError
 from queries import tooltips
+from queries.layout import layout_positions
 from queries.paths import build_path, paths_report
 from queries.ranked import find_paths
 from queries.tooltips import edge_tooltip, node_tooltip, safe_url
@@ -43,7 +45,7 @@ FORMATS = ("graphml", "json", "csv", "html", "md")
 SUFFIX = {"graphml": ".graphml", "json": ".json", "csv": ".zip", "html": ".html", "md": ".md"}
 NOTE = "Co-authorship is evidence of collaboration, not of wrongdoing."
 EDGE_COLUMNS = ["source", "target", "type", "work_id", "doi", "year", "raw_affiliation", "matched_by", "rule",
-                "alias", "paths"]
+                "alias", "paths", "strength", "raw_author_name", "orcid"]
 WORK_COLUMNS = ["work_id", "doi", "title", "year", "type", "field", "subfield", "is_synthetic"]
 
 #: node colour and shape by label (and by role for institutions), for the network views
@@ -253,47 +255,129 @@ def _style(data: dict) -> tuple[str, str]:
     return STYLE.get(data.get("label", ""), ("#8c8c8c", "dot"))
 
 
+#: node label -> the dashboard page that profiles it (linked on click inside the dashboard)
+PROFILE_PAGES = {"Institution": "institution", "Author": "author", "Entity": "entity"}
+#: edge colour by the kind of the strongest path an edge serves (structural edges stay grey)
+KIND_COLOURS = {"dual_affiliation": "#9467bd", "direct": "#d62728", "career": "#ff7f0e", "indirect": "#2ca02c",
+                "": "#b0b0b0"}
+KIND_LEGEND = [("dual affiliation", "dual_affiliation"), ("direct co-authorship", "direct"),
+               ("career move", "career"), ("indirect chain", "indirect")]
+_KIND_ORDER = {"dual_affiliation": 0, "direct": 1, "career": 2, "indirect": 3}
 _EXTERNAL = [
     re.compile(r"<!--.*?-->", re.S),
     re.compile(r"<link\b[^>]*\bhref=\"(?:https?:)?//[^\"]*\"[^>]*>", re.S),
     re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*\"[^>]*>\s*</script>", re.S),
 ]
+#: pin a node where it is dropped (double-click frees it), and leave room for labels at the edges
+_INTERACTION = """<script>
+(function () {
+  if (typeof network === "undefined") return;
+  network.on("dragEnd", function (p) { p.nodes.forEach(function (id) { nodes.update({id: id, fixed: true}); }); });
+  network.on("doubleClick", function (p) {
+    p.nodes.forEach(function (id) { nodes.update({id: id, fixed: false}); }); });
+  // inside the dashboard: a click on an institution, author or entity offers its profile
+  // a srcdoc frame has its parent's base URL: the dashboard page (a saved HTML file has none to link to)
+  var base = /^https?:/.test(document.baseURI) ? document.baseURI : null;
+  if (base) {
+    var box = document.createElement("div");
+    box.style.cssText = "position:absolute;top:8px;left:8px;z-index:10;background:#fff;border:1px solid #ccc;" +
+                        "padding:4px 8px;font:13px sans-serif;display:none";
+    document.body.appendChild(box);
+    network.on("click", function (p) {
+      var node = p.nodes.length ? nodes.get(p.nodes[0]) : null;
+      if (!node || !node.profile) { box.style.display = "none"; return; }
+      var link = document.createElement("a");
+      link.href = new URL(node.profile, base).href;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = "Open the profile of " + node.profile_name;
+      box.replaceChildren(link);
+      box.style.display = "block";
+    });
+  }
+  network.once("stabilizationIterationsDone", function () {
+    network.fit({animation: false}); network.moveTo({scale: network.getScale() * 0.95}); });
+})();
+</script>"""
+
+
+def _node_label(data: dict, name: str) -> str:
+    """What a node says on the canvas: every node is named (people by name, works by year);
+    a watchlist-matched institution and its entity are told apart in words, not only by shape."""
+    label = data.get("label")
+    if label == "Institution" and data.get("role") == "target":
+        return f"{name}\n(matched institution)"
+    if label == "Entity":
+        return f"{name}\n(watchlist entity)"
+    if label == "Work":
+        return str(data.get("year") or "work")
+    return name
+
+
+def _edge_kind(items: list[dict], kinds: dict) -> str:
+    """The kind of the strongest path an edge serves ('' for an edge no tie kind owns)."""
+    found = {kinds.get(rank) for d in items for rank in (d.get("paths") or [])} | {d.get("kind") for d in items}
+    found = [k for k in found if k in _KIND_ORDER]
+    return min(found, key=_KIND_ORDER.get) if found else ""
 
 
 def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") -> str:
     """A pyvis view of the subgraph that works offline: vis-network inlined, no external URL.
 
-    One drawn edge per node pair, as wide as the number of distinct works behind it, with
-    the evidence (type, work id, DOI, year, raw string) on hover. Beyond ``PHYSICS_LIMIT``
-    nodes the layout is computed once here and physics is off, so the tab never freezes.
+    One drawn edge per node pair, listing every piece of evidence behind it (type, work
+    id, DOI, year, raw string) on hover, as wide as the number of distinct works and
+    labelled with that number when above one; coloured by the kind of the strongest path it
+    serves (``G.graph["path_kinds"]``: rank -> kind, set by the dashboard). Authors carry
+    their names and raw affiliations; a matched institution and its watchlist entity say
+    which is which. Dragged nodes stay pinned. Beyond ``PHYSICS_LIMIT`` nodes the layout is
+    computed once here and physics is off, so the tab never freezes.
     """
     from pyvis.network import Network
 
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
     big = G.number_of_nodes() > PHYSICS_LIMIT
-    positions = nx.spring_layout(nx.Graph(G), seed=7, iterations=60) if big and len(G) else {}
+    positions = layout_positions(G) if big else {}
+    affiliations: dict[str, list[dict]] = defaultdict(list)  # an author's raw strings, on hover
+    for u, _, data in G.edges(data=True):
+        if data.get("type") == "AFFILIATED_WITH" and data.get("raw_affiliation"):
+            affiliations[u].append(data)
     for node, data in G.nodes(data=True):
         color, shape = _style(data)
-        name = data.get("name") or node
-        # names only for institutions, departments and entities: people and works stay readable on hover
-        label = name if data.get("label") in ("Institution", "Department", "Entity") else " "
-        font = {"size": 26 if data.get("label") in ("Institution", "Entity") else 16}
-        tip = node_tooltip({"id": node, **data})
+        name = str(data.get("name") or node)
+        kind = data.get("label")
+        font = {"size": 24 if kind in ("Institution", "Entity") else 18 if kind in ("Author", "Department") else 14,
+                "strokeWidth": 3, "strokeColor": "#ffffff"}
         extra = {"x": float(positions[node][0] * 1500), "y": float(positions[node][1] * 1500)} if positions else {}
-        net.add_node(node, label=label[:60], title=tip, color=color, shape=shape, font=font,
-                     size=10 if data.get("label") in ("Work", "Author") else 18, **extra)
+        page = PROFILE_PAGES.get(kind or "")
+        if page and not str(node).startswith("ties:"):
+            extra.update(profile=f"{page}?{urlencode({page: node})}", profile_name=name)
+        tip = node_tooltip({"id": node, **data})
+        if data.get("label") == "Author" and affiliations.get(node):
+            tip += edge_tooltip(affiliations[node])  # both built by queries.tooltips from escaped text
+        net.add_node(node, label=_node_label(data, name), title=tip, color=color, shape=shape, font=font,
+                     widthConstraint={"maximum": 260}, size=10 if kind in ("Work", "Author") else 18, **extra)
     pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for u, v, data in G.edges(data=True):
         pairs[(u, v)].append(data)
+    kinds = G.graph.get("path_kinds") or {}
     for (u, v), items in pairs.items():
-        n_works = len({d["work_id"] for d in items if d.get("work_id")})
-        net.add_edge(u, v, title=edge_tooltip(items), width=1 + min(n_works, 9), label=items[0]["type"].lower()
-                     if n_works == 0 else None, color="#b0b0b0", arrows="to")
+        n_works = len({d["work_id"] for d in items if d.get("work_id")}) or max(
+            (int(d.get("n_works") or 0) for d in items), default=0)
+        kind = _edge_kind(items, kinds)
+        label = (f"{n_works} works" if n_works > 1 else None) if n_works else items[0]["type"].lower().replace("_", " ")
+        if items[0].get("tie"):  # a grouped path: its kind in words, and its works
+            label = kind.replace("_", " ") + (f", {n_works} works" if n_works > 1 else "")
+        # entity and institution apart; grouped ties long enough to leave the source's cluster
+        spread = {"length": 260} if items[0]["type"] == "MATCHES" or items[0].get("tie") else {}
+        net.add_edge(u, v, title=edge_tooltip(items), width=1 + min(n_works, 9), label=label,
+                     color=KIND_COLOURS[kind], arrows="to", **spread)
     options = {
         "physics": {"enabled": not big, "solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300},
-                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 120}},
-        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big},
-        "edges": {"smooth": not big, "font": {"size": 9}},
+                    "barnesHut": {"gravitationalConstant": -3500, "springLength": 80, "centralGravity": 0.5,
+                                  "avoidOverlap": 0.5}},
+        "nodes": {"scaling": {"label": {"drawThreshold": 3}}},
+        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big, "navigationButtons": True},
+        "edges": {"smooth": not big, "font": {"size": 11, "strokeWidth": 3, "strokeColor": "#ffffff"}},
     }
     net.set_options(json.dumps(options))
     page = net.generate_html(notebook=False)
@@ -301,6 +385,9 @@ def network_html(G: nx.MultiDiGraph, height: str = "620px", header: str = "") ->
         page = pattern.sub("", page)
     page = page.replace("<center>\n<h1></h1>\n</center>", "").replace(
         "<center>\n          <h1></h1>\n        </center>", "")
+    page = page.replace("</body>", _INTERACTION + "\n</body>", 1)
+    page = page.replace("</head>", "<style>div.vis-tooltip{max-width:560px;white-space:pre-wrap;"
+                        "word-break:break-word}</style>\n</head>", 1)
     if header:
         page = page.replace("<body>", "<body>\n" + header, 1)
     return tooltips.activate(page)
@@ -407,6 +494,9 @@ def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
              f"{path.get('last_year')}" + (f"; direction: {_md(path['direction'])}" if path.get("direction") else ""),
              f"- Watchlist side: {_md(target['institution'])} matched to {_md(target['entity'])} "
              f"({_md(target['category'])}, under the CMC: {'yes' if target['under_cmc'] else 'no'})"]
+    if path.get("strength"):  # how strong the tie is and why (queries/strength.py)
+        lines.append(f"- Strength: **{_md(path['strength'])}**: {_md(path.get('strength_note') or '')} "
+                     f"(reasons: {_md(', '.join(path.get('strength_reasons') or []))})")
     entity = bundle.entities.get(target["entity_id"], {})
     if entity.get("aliases"):
         lines.append("- Aliases: " + "; ".join(_md(a) for a in entity["aliases"]))
@@ -438,6 +528,10 @@ def _path_markdown(path: dict, bundle: Bundle) -> list[str]:
             text += f': raw "{_md(edge["raw_affiliation"])}"'
         if edge["type"] == "MATCHES":
             text += f" (rule {_md(edge.get('rule') or '')}, alias {_md(edge.get('alias') or '')})"
+        if edge["type"] == "AFFILIATED_WITH" and edge.get("matched_by"):
+            # who linked the author to the institution: OpenAlex, or the project's reading of the string
+            text += f" (matched_by {_md(edge['matched_by'])}" + (
+                f", alias {_md(edge['alias'])})" if edge.get("alias") else ")")
         lines.append(text)
     return lines + [""]
 

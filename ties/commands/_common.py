@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import click
 import orjson
 
 from graph.errors import InputError
+from ties.child import serve
 from ties.config import STORES, Config, load_config
 
 #: the Streamlit app `ties dashboard` and `ties demo` serve (installed beside this package)
@@ -64,12 +64,10 @@ def run_dashboard(port: int, address: str, headless: bool, store: str | None) ->
     check_port_free(address, port)
     env = {**os.environ, "TIES_HOME": str(config.home.resolve()), "TIES_STORE": config.store}
     click.echo(f"dashboard: http://{address}:{port}  (Ctrl-C to stop)", err=True)
-    try:
-        done = subprocess.run(streamlit_command(port, address, headless), env=env, check=False)
-    except KeyboardInterrupt:
-        return
-    if done.returncode not in (0, -2, 130):  # 130 / -SIGINT: stopped with Ctrl-C
-        raise InputError(f"the dashboard stopped with exit code {done.returncode} (see the lines above)")
+    # the child never outlives this process: SIGTERM and SIGINT stop it too (ties.child.serve)
+    code = serve(streamlit_command(port, address, headless), env)
+    if code not in (0, -2, -15, 130):  # 130 / -SIGINT / -SIGTERM: stopped on purpose
+        raise InputError(f"the dashboard stopped with exit code {code} (see the lines above)")
 
 
 def check_port_free(address: str, port: int) -> None:

@@ -9,6 +9,7 @@ from graph.ids import institution_id
 from graph.store import open_store
 from loaders.ingest import ingest
 from loaders.resolve import ProjectResolver, watchlist_institution_ids
+from queries.generations import record_after_load
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
 
@@ -54,6 +55,9 @@ def command(paths: tuple[str, ...], countries: tuple[str, ...], institutions: tu
         raise InputError(f"no usable works in {report.files} file(s){first}{more}")
     with open_store(config) as graph:
         counts = graph.load(config.tables_dir)
+    warning = record_after_load(config)  # the tie digest `ties diff` and the What changed page compare
+    if warning:
+        click.echo(warning, err=True)
     if as_json:
         echo_json(report.summary())
         return
@@ -63,6 +67,9 @@ def command(paths: tuple[str, ...], countries: tuple[str, ...], institutions: tu
         + (f"; skipped {report.skipped} outside the chosen countries/institutions" if report.skipped else "")
         + (f"; {report.duplicates} duplicate work id(s), newest copy kept" if report.duplicates else "")
     )
+    if report.unresolved:
+        click.echo(f"{report.unresolved} raw affiliation string(s) name no institution the project knows "
+                   f"(OpenAlex linked none either): listed with their work ids in {report.unresolved_file}")
     click.echo(f"store ({config.store}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for rejection in report.rejections[:show_rejections]:
         click.echo(f"  rejected {rejection}", err=True)

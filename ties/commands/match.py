@@ -4,10 +4,12 @@ which Dutch institution and department each names, and why."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
 from graph.errors import InputError
+from loaders.accuracy import evaluate, format_evaluation
 from loaders.matcher import Matcher
 from ties.commands._common import echo_json
 from ties.outputs import printable
@@ -16,7 +18,11 @@ from ties.outputs import printable
 @click.command("match")
 @click.argument("file", type=click.File("rb"), default="-", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
-def command(file, as_json: bool) -> None:
+@click.option("--evaluate", "evaluate_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, metavar="CSV",
+              help="Score the matcher on a labelled CSV (affiliation,ror_id or text,under_cmc) and "
+                   "print the accuracy figures instead of matching.")
+def command(file, as_json: bool, evaluate_file: Path | None) -> None:
     """Match raw affiliation strings (one per line of FILE, or stdin) to the watchlist.
 
     Each line gets: the institution, the department, whether it is under the Central
@@ -27,6 +33,9 @@ def command(file, as_json: bool) -> None:
     Example: echo "College of Computer, NUDT, Changsha 410073, China" | ties match --json
     """
     matcher = Matcher()
+    if evaluate_file is not None:
+        _evaluate(matcher, evaluate_file, as_json)
+        return
     any_input = False
     for text in _lines(file):
         if not text.strip():
@@ -69,7 +78,8 @@ def _lines(file) -> Iterator[str]:
 
 
 def _line(result: dict) -> str:
-    """One readable line: verdict-free label, entity, chain, rule; then the text."""
+    """Readable lines: verdict-free label, entity, chain, rule; the string's other
+    institutions ("also"); then the text."""
     if result["entity"]:
         label = "UNDER CMC" if result["under_cmc"] else result["category"].upper()
         where = " > ".join(result["chain"])
@@ -80,4 +90,26 @@ def _line(result: dict) -> str:
         out = f"{'NO MATCH':16} -"
     if result["department"]:
         out += f"  dept: {result['department']}"
+    # every other institution the string names, each with its own department (issue 14)
+    strongest = result["institution"] or {}
+    for other in result.get("institutions", []):
+        if other["id"] == strongest.get("id") and other["name"] == strongest.get("name"):
+            continue
+        label = "UNDER CMC" if other["under_cmc"] else (other["category"] or "NOT LISTED").upper()
+        out += f"\n{'  also':16} {label}: {other['name']} ({other['country']}) [rule {other['rule']}]"
+        if other["department"]:
+            out += f"  dept: {other['department']}"
     return f"{out}\n{'':16} {printable(result['text'], MAX_LINE)}"
+
+
+#: the project's own labelled set, scored beside any file given to --evaluate
+PROJECT_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "data" / "affiliations_labelled.csv"
+
+
+def _evaluate(matcher, path: Path, as_json: bool) -> None:
+    """Print the accuracy figures of `matcher` on the labelled file (see loaders.accuracy)."""
+    result = evaluate(path, matcher, labelled=PROJECT_LABELLED if PROJECT_LABELLED.exists() else None)
+    if as_json:
+        echo_json(result.as_dict())
+    else:
+        click.echo(format_evaluation(result))
