@@ -414,7 +414,7 @@ def scenario_hostile_text(tmp: Path) -> Outcome:
     from graph.ladybug_store import LadybugStore
     from graph.tables import read_meta
     from loaders.ingest import ingest
-    from queries.evidence import TieQuery
+    from queries.evidence import KINDS, TieQuery
     from queries.export import gather, render
     from queries.registry import render as render_query
     from tests.hostile import hostile_works, write_hostile_corpus
@@ -425,7 +425,7 @@ def scenario_hostile_text(tmp: Path) -> Outcome:
     with LadybugStore(config.ladybug_dir, queries=render_query) as store:
         store.load(config.tables_dir)
     with LadybugStore(config.ladybug_dir, read_only=True, queries=render_query) as store:
-        bundle = gather(store, TieQuery(target="all", max_hops=3), read_meta(config.tables_dir))
+        bundle = gather(store, TieQuery(target="all", max_hops=3, kinds=KINDS), read_meta(config.tables_dir))
     problems = []
     try:
         from markdown_it import MarkdownIt

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from queries.evidence import KINDS
 from tests.conftest import ROOT
 from tests.hostile import PAYLOADS
 from tests.test_browser import Page, chromium, free_port
@@ -194,6 +195,7 @@ def test_hovering_and_clicking_every_node_of_the_html_export_runs_nothing_and_ca
     env = {**os.environ, "TIES_HOME": str(hostile_home), "TIES_STORE": "local"}
     out = tmp_path / "hostile.html"
     subprocess.run([str(Path(sys.executable).parent / "ties"), "export", "--to", "all", "--max-hops", "3",
+                    *[a for k in KINDS for a in ("--kind", k)],
                     "--format", "html", "--out", str(out)], env=env, cwd=ROOT, check=True, capture_output=True)
     page = Watched(chromium(), tmp_path / "profile")
     try:

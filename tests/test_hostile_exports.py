@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 from graph.tables import read_meta
-from queries.evidence import TieQuery
+from queries.evidence import KINDS, TieQuery
 from queries.export import gather, render
 from queries.tooltips import edge_tooltip, node_tooltip, safe_url
 from tests.hostile import EVIL_HOST, PAYLOADS, write_hostile_corpus
@@ -46,7 +46,7 @@ def bundle(hostile_home):
     from queries.registry import render as render_query
 
     with LadybugStore(hostile_home.ladybug_dir, read_only=True, queries=render_query) as store:
-        return gather(store, TieQuery(target="all", max_hops=3), read_meta(hostile_home.tables_dir))
+        return gather(store, TieQuery(target="all", max_hops=3, kinds=KINDS), read_meta(hostile_home.tables_dir))
 
 
 def test_the_hostile_corpus_still_yields_every_kind_of_tie(bundle):

@@ -12,7 +12,7 @@ import pytest
 
 from graph.tables import read_meta, read_tables, write_tables
 from loaders.ingest import ingest
-from queries.evidence import TieQuery
+from queries.evidence import KINDS, TieQuery
 from queries.export import gather, render
 from tests.corpus import author, inst, known_works, write_known_corpus
 from tests.hostile import write_hostile_corpus
@@ -74,7 +74,7 @@ def test_exports_read_from_neo4j_escape_the_hostile_corpus(hostile_tables, neo4j
     store = neo4j_factory("hostile")
     store.clear()
     store.load(hostile_tables.tables_dir)
-    bundle = gather(store, TieQuery(target="all", max_hops=3), read_meta(hostile_tables.tables_dir))
+    bundle = gather(store, TieQuery(target="all", max_hops=3, kinds=KINDS), read_meta(hostile_tables.tables_dir))
     assert {p["kind"] for p in bundle.paths} == {"direct", "dual_affiliation", "career", "indirect"}
     tokens = list(_inline_tokens(MarkdownIt("commonmark").parse(render(bundle, "md").decode())))
     assert not [t for t in tokens if t.type in ("html_inline", "html_block", "image")]
