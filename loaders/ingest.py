@@ -9,12 +9,13 @@ atomically (graph.tables). The graph store is then rebuilt or synced from the ta
 from __future__ import annotations
 
 import gc
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import repeat
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from loaders.tie_summaries import tie_summaries
 from loaders.watchlist import entity_rows, subordinate_rows
 
 CHUNK_WORKS = 20_000
+_PLACE = re.compile(r"(:[0-9]+|\[[0-9]+\])$")  #: the line or index part of a rejection's origin
 
 
 @contextmanager
@@ -80,10 +82,19 @@ class LoadReport:
     unresolved: int = 0
     unresolved_file: str = ""
     rejections: list[Rejection] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)  #: records kept after a repair (lone surrogates replaced)
+
+    def lost_by_file(self) -> dict[str, int]:
+        """Records (or whole files) each input file could not give, by file."""
+        lost: dict[str, int] = defaultdict(int)
+        for rejection in self.rejections:
+            lost[_PLACE.sub("", rejection.origin.split("#", 1)[0])] += 1
+        return dict(lost)
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["rejections"] = [asdict(r) for r in self.rejections]
+        data["lost_by_file"] = self.lost_by_file()
         return data
 
     def summary(self) -> dict[str, int]:
@@ -256,6 +267,45 @@ def add_missing_end_nodes(frames: dict[str, pd.DataFrame | pa.Table]) -> dict[st
     return frames
 
 
+def data_day(value: object, today: date) -> str:
+    """``YYYY-MM-DD`` of a record's ``updated_date`` if it parses as a date not after `today`, else "".
+
+    Why: the data date printed on every report was the largest string any record gave, so
+    one record dated 9999 (or holding markup) set it, and it stayed after clean loads.
+    """
+    if not isinstance(value, str) or len(value) < 10:
+        return ""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return ""
+    return day.isoformat() if date(1990, 1, 1) <= day <= today else ""
+
+
+def registry_facts(institutions: pd.DataFrame, resolver: ProjectResolver) -> pd.DataFrame:
+    """Name and country of each institution from a registry the project trusts, when one knows it.
+
+    Why: every work record carries its own copy of each institution's ``display_name``,
+    ``country_code`` and ``type``, and whichever record was read last used to decide them
+    for every report and page: one edited record could rename TU Delft or move it out of
+    the Netherlands. The Dutch registry (``dutch_institutions.yaml``) and the watchlist
+    (its first OpenAlex id per entity) are the project's own curated facts and win; other
+    institutions keep OpenAlex's values.
+    """
+    if institutions.empty:
+        return institutions
+    names, countries = institutions["name"].tolist(), institutions["country"].tolist()
+    for i, oid in enumerate(institutions["id"].tolist()):
+        dutch = resolver.dutch.by_openalex_id(oid) if isinstance(oid, str) else None
+        if dutch is not None:
+            names[i], countries[i] = dutch.name, "NL"
+            continue
+        entity = resolver.watchlist.by_openalex_id(oid) if isinstance(oid, str) else None
+        if entity is not None and entity.openalex_ids and entity.openalex_ids[0] == oid:
+            names[i], countries[i] = entity.name, "CN"
+    return institutions.assign(name=names, country=countries)
+
+
 def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver) -> dict:
     """Add the watchlist, institution matches, Dutch sectors, any missing end nodes, and
     the ranked direct ties derived from them (`loaders.tie_summaries`).
@@ -269,7 +319,7 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
     if isinstance(frames["institutions"], pa.Table):
         frames["institutions"] = frames["institutions"].to_pandas()
     frames = add_missing_end_nodes(frames)
-    institutions = frames["institutions"].copy()
+    institutions = registry_facts(frames["institutions"].copy(), resolver)
     institutions["sector"] = [resolver.dutch.sector_of(i) or "" for i in institutions["id"]]
     frames["institutions"] = institutions.reset_index(drop=True)
     matches = []
@@ -331,8 +381,9 @@ def ingest(
     dropped: set[int] = set()
     dates: dict[str, str] = {}
     data_date = ""
+    today = datetime.now(UTC).date()
     bar = tqdm(
-        iter_records(files, report.rejections), desc="works", unit=" works",
+        iter_records(files, report.rejections, report.repairs), desc="works", unit=" works",
         disable=not progress, file=sys.stderr, mininterval=0.5,
     )
     expected = {part: n for p in map(Path, paths) for part, n in manifest_counts(p).items()}
@@ -364,8 +415,8 @@ def ingest(
                     continue
                 dropped.add(kept_seq)
             first[wid] = (seq, updated)
-            if updated > data_date:
-                data_date = updated[:10]
+            if updated > data_date and (day := data_day(updated, today)):
+                data_date = max(data_date, day)
             acc.add(rows, seq)
             if rows.unresolved:
                 unresolved[seq] = rows.unresolved
@@ -397,7 +448,7 @@ def ingest(
     works = merged["works"]
     meta = {
         "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data_date": max(data_date, previous.get("data_date", "")),
+        "data_date": max(data_date, data_day(previous.get("data_date"), today)),
         "inputs": sorted(set(previous.get("inputs", [])) | {str(p) for p in paths}),
         "synthetic": bool(previous.get("synthetic")) or bool(
             works.num_rows and pc.any(pc.fill_null(works["is_synthetic"], False)).as_py()

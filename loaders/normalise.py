@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from graph.names import name_key
+
 WORK_PREFIX = "https://openalex.org/W"
 _WORK_ID = re.compile(r"https://openalex\.org/W[0-9]{1,20}")
 ENTITY_INSTITUTION_PREFIX = "ties:entity:"
@@ -101,6 +103,47 @@ def _text(value: object) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in value).strip()
 
 
+def _str(value: object, field: str | tuple[int, str]) -> str:
+    """A text field: None means empty; another type is a RecordError naming the field.
+
+    Why not ``str(value)``: a title object became ``"{'a': 1}"`` in every report. `field` may
+    be (authorship index, rest) so the name is only formatted for a rejection.
+    """
+    if value.__class__ is str:
+        return _text(value)
+    if value is None:
+        return ""
+    raise RecordError(_field(field), f"expected a string, got {type(value).__name__}")
+
+
+#: longest id and longest indexed text (names, DOI, ROR, country) a record may carry. Why:
+#: Neo4j refuses index entries past ~8 KB ("Property value is too large to index"), and one
+#: 1 MB author name made every later `ties sync` fail; no real name or id comes near these
+MAX_ID = 512
+MAX_INDEXED = 1000
+
+
+def _bounded(text: str, field: str | tuple[int, str], limit: int = MAX_INDEXED) -> str:
+    """`text` if at most `limit` characters, else a RecordError naming the field."""
+    if len(text) > limit:
+        raise RecordError(_field(field), f"{len(text):,} characters, more than {limit:,} (no real value is this "
+                                         "long; it would not fit in a store index)")
+    return text
+
+
+def _bool(value: object, field: str | tuple[int, str]) -> bool:
+    """A true/false field: None means false; ``"no"`` or 1 is a RecordError, not true."""
+    if value.__class__ is bool:
+        return value  # type: ignore[return-value]
+    if value is None:
+        return False
+    raise RecordError(_field(field), f"expected true or false, got {type(value).__name__} {str(value)[:40]!r}")
+
+
+def _field(field: str | tuple[int, str]) -> str:
+    return field if isinstance(field, str) else f"authorships[{field[0]}].{field[1]}"
+
+
 def _list(value: object, field: str) -> list:
     """A list field: None means empty; anything else that is not a list is a RecordError."""
     if value is None:
@@ -145,13 +188,14 @@ def work_id_of(work: dict) -> str:
 
 
 def _institution_row(inst: dict, where: str) -> dict:
-    lineage = [t for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str) and (t := _text(x))]
+    lineage = [_bounded(t, f"{where}.lineage", MAX_ID)
+               for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str) and (t := _text(x))]
     return {
-        "id": _text(inst["id"]),
-        "ror": _text(inst.get("ror")),
-        "name": _name(inst),
-        "country": _text(inst.get("country_code")).upper(),
-        "type": _text(inst.get("type")),
+        "id": _bounded(_text(inst["id"]), f"{where}.id", MAX_ID),
+        "ror": _bounded(_str(inst.get("ror"), f"{where}.ror"), f"{where}.ror"),
+        "name": _bounded(_str(inst.get("display_name"), f"{where}.display_name"), f"{where}.display_name"),
+        "country": _bounded(_str(inst.get("country_code"), f"{where}.country_code"), f"{where}.country_code").upper(),
+        "type": _str(inst.get("type"), f"{where}.type"),
         "lineage": lineage,
         "source": "openalex",
     }
@@ -229,15 +273,18 @@ def _pairings(authorship: dict, known: dict[str, dict], index: int) -> list[tupl
             ids = aff.get("institution_ids")
             if ids.__class__ is not list:
                 ids = _list(ids, f"authorships[{index}].affiliations[{number}].institution_ids")
-            ids = [t for i in ids if isinstance(i, str) and (t := _text(i))]
+            ids = [_bounded(t, (index, f"affiliations[{number}].institution_ids"), MAX_ID)
+                   for i in ids if isinstance(i, str) and (t := _text(i))]
             paired.update(ids)
-            pairs.append((_text(aff.get("raw_affiliation_string")), ids))
+            pairs.append((_str(aff.get("raw_affiliation_string"),
+                               (index, f"affiliations[{number}].raw_affiliation_string")), ids))
         if len(paired) < len(known) or not paired.issuperset(known):
             missing = [i for i in known if i not in paired]
             pairs.append((" | ".join(r for r, _ in pairs if r), missing))
         return pairs
-    raws = [t for r in _list(authorship.get("raw_affiliation_strings"),
-                             f"authorships[{index}].raw_affiliation_strings") if (t := _text(r))]
+    raws = [t for n, r in enumerate(_list(authorship.get("raw_affiliation_strings"),
+                                          f"authorships[{index}].raw_affiliation_strings"))
+            if (t := _str(r, (index, f"raw_affiliation_strings[{n}]")))]
     if len(raws) == 1 or not known:
         if known:
             return [(raws[0], list(known))]
@@ -262,19 +309,22 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
     wid = work_id_of(work)
     year = _year(work)
     topic = work.get("primary_topic") if isinstance(work.get("primary_topic"), dict) else {}
-    doi = _text(work.get("doi"))
+    doi = _bounded(_str(work.get("doi"), "doi"), "doi")
+    title = _str(work.get("display_name"), "display_name") or _str(work.get("title"), "title")
+    _str(work.get("title"), "title")  # checked even when display_name is given
     rows = WorkRows()
     rows.works.append({
         "id": wid,
         "doi": doi,
-        "title": _text(work.get("display_name") or work.get("title"))[:2000],
+        "title": title[:2000],
         "year": year,
-        "type": _text(work.get("type")),
+        "type": _str(work.get("type"), "type"),
         "topic": _name(topic),
         "subfield": _name(topic.get("subfield")),
         "field": _name(topic.get("field")),
         "domain": _name(topic.get("domain")),
-        "is_synthetic": bool(work.get("is_synthetic", False)),
+        "venue": _venue(work),
+        "is_synthetic": _bool(work.get("is_synthetic"), "is_synthetic"),
         # only a real JSON true counts: a string "false" must not hide a work's evidence
         "is_retracted": work.get("is_retracted") is True,
         "is_paratext": work.get("is_paratext") is True,
@@ -290,6 +340,13 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
     return rows
 
 
+def _venue(work: dict) -> str:
+    """The id of the work's primary venue, "" without one (tie strength compares venues)."""
+    location = work.get("primary_location")
+    source = location.get("source") if isinstance(location, dict) else None
+    return _text(source.get("id")) if isinstance(source, dict) else ""
+
+
 def _authorship_rows(
     rows: WorkRows, authorship: dict, index: int, wid: str, year: int | None, resolver: Resolver | None
 ) -> None:
@@ -297,23 +354,29 @@ def _authorship_rows(
     if not isinstance(author, dict):
         author = {}
     aid = author.get("id")
-    aid = aid if isinstance(aid, str) and aid else None
-    name = _text(author.get("display_name")) or _text(authorship.get("raw_author_name"))
+    aid = _bounded(aid, (index, "author.id"), MAX_ID) if isinstance(aid, str) and aid else None
+    name = _str(author.get("display_name"), (index, "author.display_name"))
+    raw_name = _str(authorship.get("raw_author_name"), (index, "raw_author_name"))
+    name = _bounded(name or raw_name, (index, "author.display_name" if name else "raw_author_name"))
     if aid is None:
         # deleted or unresolved author: keep the authorship's evidence under a stable local id
         aid = f"ties:author:{wid.rsplit('/', 1)[-1]}:{index}"
     rows.authors.append({
         "id": aid,
         "name": name,
-        "orcid": _text(author.get("orcid")),
-        "is_synthetic": bool(author.get("is_synthetic", False)),
+        "orcid": _str(author.get("orcid"), (index, "author.orcid")),
+        "is_synthetic": _bool(author.get("is_synthetic"), (index, "author.is_synthetic")),
+        "name_key": name_key(name),
     })
     rows.authored.append({
         "from": aid,
         "to": wid,
-        "position": _text(authorship.get("author_position")),
-        "corresponding": bool(authorship.get("is_corresponding", False)),
+        "position": _str(authorship.get("author_position"), (index, "author_position")),
+        "corresponding": _bool(authorship.get("is_corresponding"), (index, "is_corresponding")),
         "work_id": wid,
+        # as this work's record gives them: tie strength compares them across works
+        "orcid": _str(author.get("orcid"), (index, "author.orcid")),
+        "raw_author_name": _str(authorship.get("raw_author_name"), (index, "raw_author_name")),
     })
     known: dict[str, dict] = {}
     institutions = authorship.get("institutions")

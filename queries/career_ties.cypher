@@ -3,6 +3,7 @@
 // direction of the move. Written from the watchlist side (small), works found by their key
 // (pinned by hints on Neo4j: planned right after a load, with statistics of an empty store,
 // it once chose a plan that ran past the 120 s transaction timeout on 500 works).
+// The ORCID and name as printed come from the author's authorship of each of the two works.
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -32,6 +33,8 @@ WHERE v.id = a2.work_id
   AND ($field = '' OR w.field = $field OR v.field = $field)
   AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
   AND ($include_retracted OR NOT (coalesce(v.is_retracted, false) OR coalesce(v.is_paratext, false)))
+OPTIONAL MATCH (x)-[s1:AUTHORED]->(w)
+OPTIONAL MATCH (x)-[s2:AUTHORED]->(v)
 RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
        w.field AS field, w.subfield AS subfield,
        x.id AS source_author_id, x.name AS source_author,
@@ -45,5 +48,8 @@ RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title 
        v.id AS target_work_id, v.doi AS target_doi, v.year AS target_year,
        a1.alias AS source_alias, a2.alias AS target_alias,
        coalesce(w.is_retracted, false) OR coalesce(v.is_retracted, false) AS is_retracted,
-       coalesce(w.is_paratext, false) OR coalesce(v.is_paratext, false) AS is_paratext
+       coalesce(w.is_paratext, false) OR coalesce(v.is_paratext, false) AS is_paratext,
+       coalesce(s1.orcid, '') AS source_orcid, coalesce(s2.orcid, '') AS target_orcid,
+       coalesce(s1.raw_author_name, '') AS source_raw_author_name,
+       coalesce(s2.raw_author_name, '') AS target_raw_author_name
 ORDER BY source_author_id, work_id, target_work_id, source_institution_id, target_institution_id, source_raw, target_raw
