@@ -1,12 +1,13 @@
 # Research Ties: two commands set everything up on a fresh machine.
 #   make demo   - venv, demo corpus, embedded store, dashboard on http://127.0.0.1:8501
 #   make test   - venv, system test dependencies, a real Neo4j, the whole test suite
+#   make check  - lint plus the fast tests (no Neo4j, no browser, no Spark, nothing slow): < 1 min
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: demo test bench faults lint venv system-deps clean
+.PHONY: demo test check bench faults lint venv system-deps clean accuracy
 
 $(BIN)/ties: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +28,12 @@ system-deps:
 lint: venv
 	$(BIN)/ruff check .
 
+# what a change should pass before it is pushed; `make test` runs everything
+FAST_TESTS := not neo4j and not browser and not spark and not slow
+check: venv
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+
 test: venv system-deps
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
@@ -35,6 +42,14 @@ bench: venv system-deps
 
 faults: venv system-deps
 	@bash scripts/faults.sh
+
+# Matcher accuracy on real, publisher-labelled affiliation strings (when the shared
+# reference folder is present) and on the project's own labelled set (issue 14).
+AFFILIATIONS ?= $(firstword $(wildcard ../shared/reference/affiliations/*.csv ../../shared/reference/affiliations/*.csv))
+accuracy: venv
+	@if [ -n "$(AFFILIATIONS)" ] && [ -f "$(AFFILIATIONS)" ]; then $(BIN)/ties match --evaluate "$(AFFILIATIONS)"; \
+	else echo "no shared reference affiliations: scoring the project's labelled set only"; \
+	$(BIN)/ties match --evaluate tests/data/affiliations_labelled.csv; fi
 
 clean:
 	rm -rf .ties .ties-test .pytest_cache test-artifacts
