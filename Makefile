@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: demo test check bench faults lint venv system-deps clean
+.PHONY: demo test check bench faults lint venv system-deps clean accuracy
 
 $(BIN)/ties: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ bench: venv system-deps
 
 faults: venv system-deps
 	@bash scripts/faults.sh
+
+# Matcher accuracy on real, publisher-labelled affiliation strings (when the shared
+# reference folder is present) and on the project's own labelled set (issue 14).
+AFFILIATIONS ?= $(firstword $(wildcard ../shared/reference/affiliations/*.csv ../../shared/reference/affiliations/*.csv))
+accuracy: venv
+	@if [ -n "$(AFFILIATIONS)" ] && [ -f "$(AFFILIATIONS)" ]; then $(BIN)/ties match --evaluate "$(AFFILIATIONS)"; \
+	else echo "no shared reference affiliations: scoring the project's labelled set only"; \
+	$(BIN)/ties match --evaluate tests/data/affiliations_labelled.csv; fi
 
 clean:
 	rm -rf .ties .ties-test .pytest_cache test-artifacts

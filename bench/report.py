@@ -19,14 +19,34 @@ def _get(d: dict, *keys: str):
     return d
 
 
+#: analyses timed once per store and size (issue 15), by key in the results, with their names
+ANALYSES = {
+    "default_paths_s": "default `ties paths` (dual, direct, career)",
+    "paths_since_2018_s": "paths, year window (--since 2018)",
+    "paths_field_cs_s": "paths, field window (--field 'Computer Science')",
+    "exposure_sector_s": "exposure by sector", "exposure_institution_s": "exposure by institution",
+    "exposure_department_s": "exposure by department", "exposure_field_s": "exposure by field",
+    "exposure_technology_s": "exposure by technology", "exposure_year_s": "exposure by year",
+    "exposure_branch_s": "exposure by branch",
+    "brokers_s": "brokers (max-hops 2)",
+    "indirect_2_hops_s": "indirect ties, 2 hops", "indirect_3_hops_s": "indirect ties, 3 hops",
+    "indirect_4_hops_s": "indirect ties, 4 hops",
+}
+#: absolute targets at 1,000,000 works (issue 15), by analysis key
+AT_1E6 = {"default_paths_s": "default_paths_1e6_s", "brokers_s": "brokers_1e6_s",
+          **{k: "exposure_1e6_s" for k in ANALYSES if k.startswith("exposure_")}}
+
+
 def growth(sizes: list[dict]) -> list[dict]:
     """Query time growth between consecutive sizes: time ratio and exponent (t ~ n^e)."""
     out = []
+    keys = {"paths": "paths_cold_s", "exposure": "exposure_cold_s",
+            **{name: key for key, name in ANALYSES.items() if not key.startswith("exposure_")}}
     for small, big in zip(sizes, sizes[1:], strict=False):
         for store, _ in STORES:
-            for query in ("paths", "exposure"):
-                t1 = _get(small, f"{store}_queries", f"{query}_cold_s")
-                t2 = _get(big, f"{store}_queries", f"{query}_cold_s")
+            for query, key in keys.items():
+                t1 = _get(small, f"{store}_queries", key)
+                t2 = _get(big, f"{store}_queries", key)
                 if not t1 or not t2:
                     continue
                 size_ratio = big["works"] / small["works"]
@@ -44,6 +64,23 @@ def _row(figure: str, works: int | None, value: float | None, unit: str, baselin
     ok = None if ratio is None or not is_target else (ratio >= need if higher_is_better else ratio <= need)
     return {"figure": figure, "works": works, "value": value, "unit": unit, "baseline": baseline,
             "baseline_label": baseline_label, "ratio": ratio, "meets": ok}
+
+
+def _vs_direct(figure: str, n: int, value: float | None, direct: float | None, targets: dict,
+               absolute: str | None) -> dict:
+    """An analysis beside direct NL>CMC paths of the same store and run: within
+    ``vs_direct_1e5_x`` times at 10^5 works; under an absolute target at 10^6 works."""
+    ratio = value / direct if value is not None and direct else None
+    if n >= 1_000_000 and absolute:
+        label, ok = f"direct paths; target < {targets[absolute]:g} s", (
+            None if value is None else value <= targets[absolute])
+    elif n == 100_000:
+        need = targets["vs_direct_1e5_x"]
+        label, ok = f"direct paths (target {need:g}x)", None if ratio is None else ratio <= need
+    else:
+        label, ok = "direct paths, same run", None
+    return {"figure": figure, "works": n, "value": value, "unit": "s", "baseline": direct,
+            "baseline_label": label, "ratio": ratio, "meets": ok}
 
 
 def rows_for_table(results: dict) -> list[dict]:
@@ -82,7 +119,16 @@ def rows_for_table(results: dict) -> list[dict]:
                              _get(s, f"{store}_queries", "paths_warm_s"), "from tie summaries (warm)", False))
             rows.append(_row(f"exposure by sector, {label}", n, _get(s, f"{store}_queries", "exposure_cold_s"), "s",
                              _get(s, f"{other}_queries", "exposure_cold_s"), "other store", False))
-        rows.append(_row("peak RSS of the bench process", n, s.get("peak_rss_mb"), "MB", ram_mb, "machine RAM", False))
+            direct = _get(s, f"{store}_queries", "paths_cold_s")
+            for key, name in ANALYSES.items():
+                rows.append(_vs_direct(f"{name}, {label}", n, _get(s, f"{store}_queries", key), direct, t,
+                                       AT_1E6.get(key)))
+        if n >= 1_000_000 and "peak_rss_1e6_mb" in t:
+            rows.append(_row("peak RSS of the bench process", n, s.get("peak_rss_mb"), "MB", t["peak_rss_1e6_mb"],
+                             "target", False))
+        else:
+            rows.append(_row("peak RSS of the bench process", n, s.get("peak_rss_mb"), "MB", ram_mb, "machine RAM",
+                             False))
     for g in results.get("growth", []):
         label = "embedded" if g["store"] == "ladybug" else "Neo4j"
         rows.append(_row(f"{g['query']} time growth {g['from']}->{g['to']}, {label}", g["to"], g["time_ratio"],
@@ -119,5 +165,8 @@ def print_table(results: dict) -> None:
         if k == 0:
             print("  ".join("-" * w for w in widths))
     notes = [note for s in results["sizes"] for note in s.get("notes", [])]
+    notes += [f"{s['works']:,} works, {label}: {key.removesuffix('_error')} failed: {value}"
+              for s in results["sizes"] for store, label in STORES
+              for key, value in (s.get(f"{store}_queries") or {}).items() if key.endswith("_error")]
     for note in notes:
         print(f"note: {note}")

@@ -36,7 +36,10 @@ from ties.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"parse_works_per_s": 20_000, "neo4j_vs_naive": 10.0, "paths_neo4j_1e6_s": 2.0,
-           "paths_ladybug_1e6_s": 10.0, "explorer_100k_s": 3.0}
+           "paths_ladybug_1e6_s": 10.0, "explorer_100k_s": 3.0,
+           # issue 15: every analysis within 3x of direct paths at 10^5 works; at 10^6 works
+           "vs_direct_1e5_x": 3.0, "exposure_1e6_s": 5.0, "brokers_1e6_s": 30.0, "default_paths_1e6_s": 5.0,
+           "peak_rss_1e6_mb": 9.5 * 1024}
 PARSE_LIMIT = 100_000  # works read for the parse+normalise figure (larger corpora: the first 100k)
 
 
@@ -98,7 +101,7 @@ def run_size(n: int, args: argparse.Namespace, budget: Budget, conn, results: di
     _say(f"{n} works: embedded load")
     entry["ladybug_load"] = stages.ladybug_load(home)
     _say(f"{n} works: embedded queries")
-    entry["ladybug_queries"] = stages.ladybug_queries(home)
+    entry["ladybug_queries"] = stages.ladybug_queries(home, n)
     entry["peak_rss_mb_after_embedded"] = stages.peak_rss_mb()
     if n == args.explorer_size:
         _say(f"{n} works: Explorer first render")
@@ -134,7 +137,7 @@ def _fits(n: int, entry: dict, budget: Budget, results: dict) -> bool:
     base = results.get("start_rss_mb", 0.0)  # the interpreter and its libraries: does not grow with n
     rss = base + (prev.get("peak_rss_mb_after_embedded", prev.get("peak_rss_mb", 0)) - base) * scale
     seconds = (prev["ingest"]["seconds"] + prev["ladybug_load"]["seconds"]
-               + sum(v for k, v in prev["ladybug_queries"].items() if k.endswith("_s"))) * scale
+               + _query_seconds(prev["ladybug_queries"])) * scale
     left = budget.seconds - budget.elapsed()
     if rss > 0.85 * ram_mb or seconds > left:
         entry["notes"].append(
@@ -147,13 +150,19 @@ def _fits(n: int, entry: dict, budget: Budget, results: dict) -> bool:
     return True
 
 
+def _query_seconds(queries: dict) -> float:
+    """Seconds of a size's queries that the next size runs too (indirect ties stop at
+    stages.INDIRECT_MAX_WORKS, so they do not scale into the next estimate)."""
+    return sum(v for k, v in queries.items() if k.endswith("_s") and not k.startswith("indirect_"))
+
+
 def _neo4j(n: int, entry: dict, home: Path, conn, budget: Budget, results: dict) -> None:
     rows = entry["ingest"]["rows"]
     rate = results.get("_neo4j_rate")
     if rate:
         prev = results.get("_previous") or {}
         scale = n / prev["works"] if prev.get("works") else 1.0
-        queries = sum(v for k, v in prev.get("neo4j_queries", {}).items() if k.endswith("_s")) * scale
+        queries = _query_seconds(prev.get("neo4j_queries", {})) * scale
         estimate = rows / rate + queries + 30  # load, queries scaled from the previous size, baseline
         if not budget.fits(estimate):
             left = budget.seconds - budget.elapsed()
@@ -172,9 +181,21 @@ def _neo4j(n: int, entry: dict, home: Path, conn, budget: Budget, results: dict)
     _say(f"{n} works: Neo4j queries")
     store = neo4j_load.open_reader(conn)
     try:
-        entry["neo4j_queries"] = stages.timed_queries(store)
+        entry["neo4j_queries"] = stages.timed_queries(store, n)
     finally:
         store.close()
+
+
+def _write(results: dict, budget: Budget, path: Path) -> dict:
+    """The results so far, with growth and table, written to `path` (private keys left out)."""
+    out = {k: v for k, v in results.items() if not k.startswith("_")}
+    out["growth"] = growth(out["sizes"])
+    out["total_s"] = budget.elapsed()
+    out["peak_rss_mb"] = stages.peak_rss_mb()
+    out["table"] = rows_for_table(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,16 +222,9 @@ def main(argv: list[str] | None = None) -> int:
                      "explorer": {"measured": False, "note": f"not measured: {args.explorer_size} not in --sizes"}}
     for n in sizes:
         run_size(n, args, budget, conn, results)
-    results.pop("_neo4j_rate", None)
-    results.pop("_neo4j_failed", None)
-    results.pop("_previous", None)
-    results["growth"] = growth(results["sizes"])
-    results["total_s"] = budget.elapsed()
-    results["peak_rss_mb"] = stages.peak_rss_mb()
-    results["table"] = rows_for_table(results)
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
-    print_table(results)
+        _write(results, budget, args.results)  # after each size: a run stopped later keeps these
+    final = _write(results, budget, args.results)
+    print_table(final)
     print(f"\nwritten {args.results}", file=sys.stderr)
     return 0
 

@@ -26,5 +26,6 @@ page = st.navigation([
     st.Page(PAGES / "institution.py", title="Institution profile", url_path="institution"),
     st.Page(PAGES / "author.py", title="Author profile", url_path="author"),
     st.Page(PAGES / "export.py", title="Export", url_path="export"),
+    st.Page(PAGES / "changes.py", title="What changed", url_path="changes"),
 ])
 page.run()

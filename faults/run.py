@@ -3,7 +3,9 @@ was lost, print a table and write faults/results.json. Exit 1 if any record is l
 
 Scenarios: hostile input files; `ties fetch`, `ties load` and `ties sync` killed with
 SIGKILL at random points and rerun; the Neo4j server stopped mid-sync and restarted; a
-wrong Neo4j password; hostile search terms. Every run is compared with an uninterrupted
+wrong Neo4j password; hostile search terms; payloads in every text field through every
+export; one bad record in a page; the odd inputs of issue 18; a server echoing the API
+key; a 1 MB author name synced to Neo4j. Every run is compared with an uninterrupted
 run of the same input. The helpers here are also used by tests/test_interruptions.py and
 tests/test_neo4j_faults.py.
 
@@ -401,6 +403,165 @@ def scenario_injection(tmp: Path, loaded: Path) -> Outcome:
     return outcome
 
 
+def scenario_hostile_text(tmp: Path) -> Outcome:
+    """Payloads in every text field (tests/hostile.py): every record loads, and every export
+    keeps them as text (CommonMark shows no HTML/link/image from data, no CSV formula, a CSP)."""
+    import csv
+    import io
+    import re
+    import zipfile
+
+    from graph.ladybug_store import LadybugStore
+    from graph.tables import read_meta
+    from loaders.ingest import ingest
+    from queries.evidence import TieQuery
+    from queries.export import gather, render
+    from queries.registry import render as render_query
+    from tests.hostile import hostile_works, write_hostile_corpus
+    from ties.config import Config
+
+    config = Config(home=tmp / "hostile_home")
+    report = ingest([write_hostile_corpus(tmp / "hostile")], config, progress=False)
+    with LadybugStore(config.ladybug_dir, queries=render_query) as store:
+        store.load(config.tables_dir)
+    with LadybugStore(config.ladybug_dir, read_only=True, queries=render_query) as store:
+        bundle = gather(store, TieQuery(target="all", max_hops=3), read_meta(config.tables_dir))
+    problems = []
+    try:
+        from markdown_it import MarkdownIt
+
+        def walk(tokens):
+            for token in tokens:
+                yield token
+                yield from walk(token.children or [])
+        bad = [t.type for t in walk(MarkdownIt("commonmark").parse(render(bundle, "md").decode()))
+               if t.type in ("html_inline", "html_block", "image")]
+        problems += [f"markdown: {len(bad)} raw HTML or image tokens"] if bad else []
+    except ImportError:
+        problems.append("markdown-it-py missing (pip install -e '.[test]')")
+    archive = zipfile.ZipFile(io.BytesIO(render(bundle, "csv")))
+    for name in archive.namelist():
+        if name.endswith(".csv"):
+            for row in csv.reader(io.StringIO(archive.read(name).decode())):
+                problems += [f"{name}: {c[:30]!r}" for c in row
+                             if c and c[0] in "=+-@\t\r" and not re.fullmatch(r"-?[0-9][0-9,.]*", c)]
+    page = render(bundle, "html").decode()
+    if "Content-Security-Policy" not in page or "<img" in page:
+        problems.append("html: no CSP or raw markup")
+    works = len(hostile_works())
+    stored = len(stored_work_ids(config.home))
+    return Outcome("hostile text in every field (exports: HTML, Markdown, CSV)", 1, works, stored, works - stored,
+                   report.rejected, "; ".join(problems[:3]), failed=bool(problems))
+
+
+def scenario_one_bad_record(tmp: Path) -> Outcome:
+    """A 200-work page with a lone surrogate in one title and one broken record: only the
+    broken one is lost (it used to cost the whole page)."""
+    import orjson
+
+    from loaders.ingest import ingest
+    from tests.corpus import authorship, work
+    from ties.config import Config
+
+    good = [work(n, 2019, [authorship(f"g{n}", ["TUD"]), authorship("y1", ["NUDT"])]) for n in range(1, 201)]
+    parts = [orjson.dumps(w) for w in good]
+    parts[7] = parts[7].replace(b'"Test work 8"', b'"Test work 8\\ud800"')
+    broken = orjson.dumps(work(999, 2019, [authorship("b", ["TUD"])])).replace(b'"publication_year":2019',
+                                                                               b'"publication_year":20x9')
+    folder = tmp / "one_bad"
+    folder.mkdir()
+    (folder / "page_00001.json").write_bytes(b'{"meta": {}, "results": [' + b",".join(parts + [broken]) + b"]}")
+    config = Config(home=tmp / "one_bad_home")
+    report = ingest([folder], config, progress=False)
+    stored = stored_work_ids(config.home)
+    lost = len({w["id"] for w in good} - stored)
+    return Outcome("one bad record in a page (a lone surrogate, one broken record)", 1, len(good) + 1, len(stored),
+                   lost, report.rejected, f"{len(report.repairs)} file(s) repaired",
+                   failed=report.rejected != 1 or not report.repairs)
+
+
+def scenario_odd_use(tmp: Path, loaded: Path) -> Outcome:
+    """The issue's odd inputs through the real command line: each must end in one `error:`
+    line and a non-zero exit, never a traceback (records: the store's, which must not change)."""
+    (tmp / "latin.txt").write_bytes("Universit\u00e9 de Caf\u00e9\n".encode("latin-1"))
+    cases = [
+        (["paths", "-k", "99999999999999999999"], {}), (["paths", "--to", ""], {}),
+        (["paths", "--from-country", ""], {}), (["load", ""], {}),
+        (["paths", "--store", "neo4j"], {"NEO4J_URI": "notauri"}),
+        (["paths", "--store", "neo4j"], {"NEO4J_URI": "http://127.0.0.1:7474"}),
+        (["match", str(tmp / "latin.txt")], {}), (["match", "/dev/zero"], {}),
+        (["watchlist", "update", "--from", str(tmp / "latin.txt")], {}),
+        (["export", "--format", "md", "--out", str(tmp / "missing" / "x.md")], {}),
+    ]
+    before = local_counts(loaded)
+    outcome = Outcome(f"odd input and odd use ({len(cases)} cases: -k 10^20, --to '', NEO4J_URI=notauri, ...)")
+    for args, extra in cases:
+        code, out, err, _ = run_ties(args, ties_env(loaded, **extra))
+        outcome.runs += 1
+        ok = code != 0 and "Traceback" not in err and "error:" in err
+        outcome.errors_reported += int(ok)
+        if not ok:
+            outcome.failed = True
+            outcome.note = f"{' '.join(args)}: {err.strip()[-200:]}"
+    after = local_counts(loaded)
+    outcome.records_in = sum(before.values())
+    outcome.records_stored = sum(min(after[k], before[k]) for k in before)
+    outcome.records_lost = sum(max(0, before[k] - after[k]) for k in before)
+    return outcome
+
+
+def scenario_echoed_key(tmp: Path) -> Outcome:
+    """A server that echoes every request (with the API key) in bodies and headers, for
+    400/401/404/429 and 200: the key must appear in no output line, page or state file."""
+    from tests.replay_server import ReplayServer
+
+    key = "fault-key-51c0ffee"
+    outcome = Outcome("API key echoed by the server (400/401/404/429/200)")
+    for fault in ("400", "401", "404", "quota", "429", None):
+        home = tmp / f"echo_{fault}"
+        with ReplayServer(works=20, api_key=key) as server:
+            server.echo = True
+            if fault == "429":
+                server.faults[1] = ["429"]
+            elif fault:
+                server.always[1] = fault
+            env = ties_env(home, OPENALEX_API_KEY=key, OPENALEX_BASE_URL=server.url)
+            code, out, err, _ = run_ties(["fetch", "--country", "NL", "--per-page", "10", "--rate", "1000",
+                                          "--no-progress"], env)
+        outcome.runs += 1
+        leaked = key in out + err or any(key.encode() in p.read_bytes() for p in home.rglob("*") if p.is_file())
+        pages = list(home.rglob("page_*.json"))
+        outcome.records_in += 20 if fault in (None, "429") else 0
+        outcome.records_stored += sum(len(__import__("orjson").loads(p.read_bytes())["response"]["results"])
+                                      for p in pages)
+        outcome.errors_reported += int(code != 0)
+        if leaked:
+            outcome.failed = True
+            outcome.note = f"key leaked with {fault}"
+    outcome.records_lost = outcome.records_in - outcome.records_stored
+    return outcome
+
+
+def scenario_huge_value_sync(tmp: Path, loaded: Path, connection: tuple[str, str, str]) -> Outcome:
+    """A table set holding a 1 MB author name (as an older loader stored it): `ties sync`
+    must still write every row (it failed with "Property value is too large to index")."""
+    from graph.tables import read_meta, read_tables, write_tables
+
+    home = tmp / "huge_home"
+    shutil.copytree(loaded, home, symlinks=True)
+    tables = (home / "tables").resolve()
+    frames = read_tables(tables)
+    frames["authors"].loc[frames["authors"].index[0], "name"] = "N" * 1_000_000
+    write_tables(home / "tables", frames, read_meta(home / "tables"))
+    clear_neo4j(connection, home)
+    expected = expected_counts(home / "tables")
+    code, out, err, _ = run_ties(["sync"], neo4j_env(home, connection))
+    got = neo4j_counts(connection)
+    records_in, stored = sum(expected.values()), sum(min(got.get(k, 0), v) for k, v in expected.items())
+    return Outcome("1 MB author name, then ties sync to Neo4j", 1, records_in, stored, records_in - stored,
+                   int(code != 0), "" if code == 0 else err.strip()[-200:], failed=code != 0)
+
+
 # -- the table ---------------------------------------------------------------------------
 
 COLUMNS = ("scenario", "runs", "records_in", "records_stored", "records_lost", "errors_reported")
@@ -445,6 +606,10 @@ def main(argv: list[str] | None = None) -> int:
         step("load", lambda: scenario_load_sigkill(tmp, rng, corpus, args.runs))
         step("load over", lambda: scenario_load_sigkill(tmp, rng, corpus, args.runs, over_previous=True))
         step("injection", lambda: scenario_injection(tmp, loaded))
+        step("hostile text", lambda: scenario_hostile_text(tmp))
+        step("one bad record", lambda: scenario_one_bad_record(tmp))
+        step("odd use", lambda: scenario_odd_use(tmp, loaded))
+        step("echoed key", lambda: scenario_echoed_key(tmp))
         if not args.no_neo4j:
             from graph import neo4j_server
 
@@ -455,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
                 step("sync", lambda: scenario_sync_sigkill(tmp, rng, loaded, connection, args.runs))
                 step("neo4j restart", lambda: scenario_neo4j_restart(tmp, rng, loaded, server_home, args.runs))
                 step("wrong password", lambda: scenario_wrong_password(tmp, loaded, connection))
+                step("huge value", lambda: scenario_huge_value_sync(tmp, loaded, connection))
             finally:
                 neo4j_server.stop(server_home)
     table = render(outcomes)

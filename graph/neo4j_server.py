@@ -258,15 +258,33 @@ def write_conf(home: Path, port: int, options: ServerOptions | None = None) -> P
     return conf
 
 
+def initial_password_command(java: str, lib: Path, args_file: Path) -> list[str]:
+    """The ``neo4j-admin dbms set-initial-password`` command line, reading the password from
+    `args_file` (picocli's ``@file`` argument expansion), so it never shows in ``ps``."""
+    return [java, "-cp", f"{lib.resolve()}/*", ADMIN_TOOL, "dbms", "set-initial-password", f"@{args_file}"]
+
+
 def _set_initial_password(java: str, lib: Path, home: Path, password: str,
                           environ: Mapping[str, str]) -> None:
-    """Run ``neo4j-admin dbms set-initial-password`` from the same jars (before first start)."""
+    """Run ``neo4j-admin dbms set-initial-password`` from the same jars (before first start).
+
+    Why a file: on the command line the generated password was readable by every local user
+    in ``ps`` while the tool ran. It goes into a file of mode 0600 (created with that mode,
+    never wider), which the tool reads as its argument and which is removed right after.
+    """
     base = server_dir(home).resolve()
+    base.mkdir(parents=True, exist_ok=True)
     env = {**environ, "NEO4J_HOME": str(base), "NEO4J_CONF": str(base / "conf")}
-    done = subprocess.run(
-        [java, "-cp", f"{lib.resolve()}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
-        capture_output=True, text=True, env=env,
-    )
+    args_file = base / f".initial-password-{os.getpid()}.args"
+    args_file.unlink(missing_ok=True)
+    fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write('"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"\n')
+        done = subprocess.run(initial_password_command(java, lib, args_file), capture_output=True, text=True,
+                              env=env)
+    finally:
+        args_file.unlink(missing_ok=True)
     if done.returncode != 0:
         lines = [x.strip() for x in (done.stderr or done.stdout).splitlines() if x.strip()]
         raise ServiceUnavailable("setting the initial Neo4j password failed: "

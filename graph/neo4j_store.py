@@ -17,11 +17,11 @@ from typing import Any
 import neo4j
 import orjson
 import pyarrow.parquet as pq
-from neo4j.exceptions import AuthError, Neo4jError
+from neo4j.exceptions import AuthError, Neo4jError, SessionExpired
 from neo4j.exceptions import ServiceUnavailable as DriverUnavailable
 
 from graph.base_store import QueryLoader, StoreBase
-from graph.errors import ServiceUnavailable, StoreError
+from graph.errors import ConfigError, ServiceUnavailable, StoreError
 from graph.neo4j_server import local_connection
 from graph.schema import Schema, load_schema
 from graph.settings import Config
@@ -30,6 +30,10 @@ from graph.tables import require_tables
 #: seconds one write batch may take before the server ends it and it is retried as two halves:
 #: a batch takes about a second; the server's own limit (120 s) made a rare stall cost minutes
 BATCH_TIMEOUT_S = 30.0
+#: the longest string written to an indexed property (UTF-8 bytes): Neo4j refuses index entries
+#: past ~8 KB, and a refused row failed every later sync. Longer values are cut here, the full
+#: text kept in the unindexed property `<name>_full`; rows whose key is that long are skipped
+MAX_INDEXED_BYTES = 4000
 BATCH_ROWS = 20_000  # measured at 100,000 works: 5,000 -> 20,000 rows per batch, 18.7k -> 21.7k rows/s
 
 
@@ -104,6 +108,34 @@ def _dicts(result: neo4j.Result) -> list[dict]:
     return [dict(zip(keys, values, strict=True)) for values in result]
 
 
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_uri(uri: str) -> str:
+    """`uri` if it names a Bolt endpoint, else a ConfigError saying what one looks like.
+
+    Why: ``NEO4J_URI=notauri`` ended in the driver's traceback, and ``http://...`` (the
+    browser's port) in a missing optional module deep inside the driver.
+    """
+    scheme, sep, rest = uri.partition("://")
+    if scheme.lower() in ("http", "https"):
+        raise ConfigError(f"NEO4J_URI {uri!r}: that is Neo4j's HTTP (browser) address; the store speaks Bolt: "
+                          "bolt://host:7687 or neo4j://host:7687")
+    if not sep or scheme.lower() not in BOLT_SCHEMES or not rest.strip("/"):
+        raise ConfigError(f"NEO4J_URI {uri!r}: expected bolt://host:port or neo4j://host:port "
+                          f"(schemes: {', '.join(BOLT_SCHEMES)})")
+    return uri
+
+
+def _too_long(value: object) -> bool:
+    return isinstance(value, str) and len(value) * 4 > MAX_INDEXED_BYTES and len(value.encode()) > MAX_INDEXED_BYTES
+
+
+def _cut(text: str) -> str:
+    """The longest prefix of `text` within MAX_INDEXED_BYTES (whole characters), marked with an ellipsis."""
+    return text.encode()[:MAX_INDEXED_BYTES - 3].decode("utf-8", "ignore") + "\u2026"
+
+
 def _row_hash(row: dict) -> str:
     return hashlib.blake2b(orjson.dumps(row, option=orjson.OPT_SORT_KEYS), digest_size=12).hexdigest()
 
@@ -122,7 +154,9 @@ class Neo4jStore(StoreBase):
         self.database = database
         self.schema = load_schema()
         self.batch_rows = batch_rows
+        self.oversized: list[str] = []  #: rows skipped at load because a key was too long to index
         self.state_dir = state_dir
+        check_uri(uri)
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 uri, auth=(user, password or ""),
@@ -237,11 +271,12 @@ class Neo4jStore(StoreBase):
         try:
             self.ensure_schema()
             for table, node in self.schema.node_tables().items():
-                properties = list(node.properties)
+                indexed = tuple(p for p in node.indexes if p != "id")
+                properties = list(node.properties) + [f"{p}_full" for p in indexed]
                 self._sync_table(tables_dir, table, ("id",), node_merge(node.label, properties),
                                  f"UNWIND $keys AS k MATCH (n:{node.label} {{id: k.id}}) DETACH DELETE n",
                                  create=node_merge(node.label, properties, verb="create"),
-                                 count=f"MATCH (n:{node.label}) RETURN count(n) AS c")
+                                 count=f"MATCH (n:{node.label}) RETURN count(n) AS c", indexed=indexed)
             for table, (rel, end) in self.schema.edge_tables().items():
                 keyed = " AND ".join(f"r.`{k}` = k.`{k}`" for k in rel.key if k not in ("from", "to"))
                 delete = (f"UNWIND $keys AS k MATCH (a:{end.source} {{id: k.from}})-[r:{rel.type}]->"
@@ -255,10 +290,13 @@ class Neo4jStore(StoreBase):
                                  count=f"MATCH ()-[r:{rel.type}]->(:{end.target}) RETURN count(r) AS c")
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the load: {exc.message}") from exc
+        except (DriverUnavailable, SessionExpired) as exc:
+            raise ServiceUnavailable(f"Neo4j at {self.uri} went away during the sync ({type(exc).__name__}); "
+                                     "start it again and rerun `ties sync`: it continues where it stopped") from exc
         return self.counts()
 
     def _sync_table(self, tables_dir: Path, table: str, key: tuple[str, ...], merge: str, delete: str,
-                    create: str | None = None, count: str | None = None) -> None:
+                    create: str | None = None, count: str | None = None, indexed: tuple[str, ...] = ()) -> None:
         """Push one table's new and changed rows.
 
         Into a label or type that is empty when the table's sync begins (a first load),
@@ -283,7 +321,14 @@ class Neo4jStore(StoreBase):
                 digest = _row_hash(record)
                 current[key_id] = digest
                 if pushed.get(key_id) != digest:
+                    if any(_too_long(record.get(k)) for k in ("id", "from", "to", "work_id")):
+                        self.oversized.append(f"{table}: row with a key over {MAX_INDEXED_BYTES} bytes skipped")
+                        continue
                     props = {k: v for k, v in record.items() if k not in ("from", "to")}
+                    for prop in indexed:
+                        if _too_long(props.get(prop)):
+                            props[f"{prop}_full"] = props[prop]
+                            props[prop] = _cut(props[prop])
                     changed.append({"id": record.get("id"), "from": record.get("from"), "to": record.get("to"),
                                     "key": key_values, "props": props})
             if changed:

@@ -82,7 +82,7 @@ def read_tables(directory: Path, schema: Schema | None = None) -> dict[str, pd.D
     frames: dict[str, pd.DataFrame] = {}
     for name in names:
         path = directory / f"{name}.parquet"
-        frames[name] = pq.read_table(path).to_pandas() if path.is_file() else empty_frame(name)
+        frames[name] = _read_parquet(path).to_pandas() if path.is_file() else empty_frame(name)
     return frames
 
 
@@ -98,7 +98,7 @@ def read_arrow_tables(directory: Path, schema: Schema | None = None) -> dict[str
     for name in names:
         path = directory / f"{name}.parquet"
         target = arrow_schema(name, schema)
-        tables[name] = to_arrow(name, pq.read_table(path), schema) if path.is_file() else target.empty_table()
+        tables[name] = to_arrow(name, _read_parquet(path), schema) if path.is_file() else target.empty_table()
     return tables
 
 
@@ -174,10 +174,41 @@ def _dense_rank(table: pa.Table, column: str) -> pa.Array:
     return pc.rank(values, sort_keys="ascending", tiebreaker="dense")
 
 
+DAMAGED = ("the table set is damaged; move {folder} aside and load the inputs again "
+           "(`ties load PATH`), or restore it from a backup")
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    """One table file, or an InputError naming it when it is not readable Parquet."""
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: not a readable Parquet table ({str(exc).splitlines()[0][:160]}); "
+                         + DAMAGED.format(folder=path.parent)) from None
+
+
 def read_meta(directory: Path) -> dict:
-    """The table set's metadata (counts, data date, inputs); empty if none yet."""
+    """The table set's metadata (counts, data date, inputs); empty if none yet.
+
+    A damaged file is an InputError naming it; a field of the wrong type is dropped (the
+    data date is shown on every report and must be a date string).
+    """
     path = directory / META_FILE
-    return orjson.loads(path.read_bytes()) if path.is_file() else {}
+    if not path.is_file():
+        return {}
+    try:
+        meta = orjson.loads(path.read_bytes())
+    except (orjson.JSONDecodeError, OSError) as exc:
+        raise InputError(f"{path}: not readable JSON ({exc}); " + DAMAGED.format(folder=directory)) from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{path}: expected a JSON object, got {type(meta).__name__}; "
+                         + DAMAGED.format(folder=directory))
+    for key in ("data_date", "loaded_at"):
+        if key in meta and not isinstance(meta[key], str):
+            meta.pop(key)
+    if not isinstance(meta.get("inputs", []), list):
+        meta.pop("inputs")
+    return meta
 
 
 def merge_frames(

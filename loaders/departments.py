@@ -28,7 +28,7 @@ import re
 
 from loaders.watchlist import normalise_name
 
-__all__ = ["parse_department", "department_id"]
+__all__ = ["parse_department", "department_id", "specificity"]
 
 #: abbreviation or Dutch word -> English unit word
 _WORDS = {
@@ -54,6 +54,8 @@ _RANK = {
 _DUTCH_PREP = {"der": "of", "van": "of", "voor": "for", "de": "", "het": ""}
 _TOKEN = re.compile(r"[A-Za-zÀ-ÿ\u0100-\u024f]+\.?|\S+")
 _POSTCODE = re.compile(r"\b(?:\d{4}\s?[A-Z]{2}|[A-Z]{1,2}-?\d{4,6}|\d{5,6}|\d{3}\s\d{2})\b")
+#: a footnote number printed before a unit ("6 Department of Pathology")
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+(?=[A-Za-z])")
 _STREET = re.compile(
     r"(?i)\b(?:road|rd|street|st\.|avenue|ave|boulevard|blvd|lane|straat|weg|laan|plein|"
     r"singel|gracht|kade|dreef|park|postbus|p\.?o\.?\s*box|box|campus|no\.|building)\b"
@@ -68,6 +70,15 @@ _INSTITUTION_WORDS = re.compile(
 
 def _tokens(segment: str) -> list[str]:
     return [t.rstrip(".") if t.endswith(".") else t for t in _TOKEN.findall(segment)]
+
+
+def _spaces(segment: str) -> list[str]:
+    """What was printed before each token of `segment` ("" when glued to the previous)."""
+    out, end = [], 0
+    for m in _TOKEN.finditer(segment):
+        out.append(segment[end:m.start()])
+        end = m.end()
+    return out
 
 
 def _unit_word(token: str) -> str | None:
@@ -94,29 +105,44 @@ def _is_unit(tokens: list[str]) -> str | None:
     return None
 
 
-def _normalise(tokens: list[str]) -> str:
-    """English unit words, Dutch prepositions translated, 'of' after a bare Dutch word."""
-    out: list[str] = []
+def specificity(name: str) -> int | None:
+    """How specific a department name is: 1 group/lab/chair/section, 2 department/institute/
+    centre, 3 faculty/school/college; None if no unit word.
+
+    >>> specificity("Quantum Transport Group"), specificity("Department of Physics")
+    (1, 2)
+    """
+    unit = _is_unit(_tokens(name))
+    return _RANK[unit] if unit else None
+
+
+def _normalise(tokens: list[str], spaces: list[str] | None = None) -> str:
+    """English unit words, Dutch prepositions translated, 'of' after a bare Dutch word.
+
+    `spaces[i]` is what was printed before token i ("" inside "Huygens-Kamerlingh"), so
+    the name keeps the raw string's spacing and punctuation; single spaces without it."""
+    out: list[tuple[str, bool]] = []
     for i, token in enumerate(tokens):
+        glued = spaces is not None and i > 0 and not spaces[i]
         lower = token.lower()
         if lower in _WORDS and (_WORDS[lower] in _RANK or lower in ("dept", "dep")):
             word = _WORDS[lower]
-            out.append(word)
+            out.append((word, glued))
             dutch = lower in ("afdeling", "vakgroep", "faculteit", "instituut",
                               "laboratorium", "leerstoel", "sectie", "centrum", "groep")
             nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
             if dutch and i == 0 and nxt and nxt not in _DUTCH_PREP and nxt not in ("of", "for"):
-                out.append("of")
+                out.append(("of", False))
             continue
         if i > 0 and lower in _DUTCH_PREP and _unit_word(tokens[0] or "") and any(
             t.lower() in ("afdeling", "vakgroep", "faculteit", "instituut", "laboratorium",
                           "leerstoel", "sectie", "centrum", "groep") for t in tokens[:i]
         ):
             if _DUTCH_PREP[lower]:
-                out.append(_DUTCH_PREP[lower])
+                out.append((_DUTCH_PREP[lower], False))
             continue
-        out.append(token)
-    text = " ".join(out)
+        out.append((token, glued))
+    text = "".join(word if glued or n == 0 else " " + word for n, (word, glued) in enumerate(out))
     text = re.sub(r"\s+([)\]])", r"\1", re.sub(r"([(\[])\s+", r"\1", text))
     text = re.sub(r"\bof of\b", "of", text)
     return text.strip(" .-:")
@@ -154,7 +180,7 @@ def parse_department(raw: str, institution_name: str | None = None) -> str | Non
     best: tuple[int, int, str] | None = None
     segments = re.split(r"[,;]", raw)
     for position, segment in enumerate(segments):
-        segment = _POSTCODE.sub(" ", segment).strip(" .-:")
+        segment = _FOOTNOTE.sub("", _POSTCODE.sub(" ", segment).strip(" .-:"))
         if not segment:
             continue
         norm = normalise_name(segment)
@@ -171,7 +197,7 @@ def parse_department(raw: str, institution_name: str | None = None) -> str | Non
             continue
         if re.search(r"\d", segment) and not re.search(r"[A-Za-z]{4,}", segment):
             continue
-        name = _normalise(tokens)
+        name = _normalise(tokens, _spaces(segment))
         following = segments[position + 1].strip() if position + 1 < len(segments) else ""
         if _is_continuation(following):
             name = f"{name}, {following}"

@@ -16,7 +16,8 @@ from typing import Any
 
 from graph.datafile import read_yaml
 from graph.errors import InputError
-from loaders.watchlist import normalise_name
+from loaders.dutch_units import DutchUnits, load_dutch_units
+from loaders.spelling import name_key
 
 __all__ = ["DutchInstitution", "DutchRegistry", "load_dutch_institutions", "SECTORS", "DEFAULT_PATH"]
 
@@ -54,13 +55,18 @@ class DutchRegistry:
       names a Dutch city or the Netherlands: UM, UT, VU, EUR are common abroad.
     """
 
-    def __init__(self, institutions: list[DutchInstitution]) -> None:
+    def __init__(self, institutions: list[DutchInstitution], units: DutchUnits | None = None) -> None:
         self.institutions = institutions
+        self.units = units if units is not None else DutchUnits([])
+        self._by_ror = {i.ror: i for i in institutions if i.ror}
         self._by_id = {i.id.rsplit("/", 1)[-1].upper(): i for i in institutions if i.id}
         names: dict[str, DutchInstitution] = {}
+        #: normalised name -> the name as written in the registry (the alias reported)
+        self._written: dict[str, str] = {}
         for inst in institutions:
             for name in (inst.name, *inst.aliases):
-                names.setdefault(normalise_name(name), inst)
+                names.setdefault(name_key(name), inst)
+                self._written.setdefault(name_key(name), name)
         self._names = names
         ordered = sorted(names, key=len, reverse=True)
         self._name_re = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
@@ -73,7 +79,7 @@ class DutchRegistry:
             r"(?<![\w/])(" + "|".join(map(re.escape, sorted(acronyms, key=len, reverse=True)))
             + r")(?![\w/])"
         )
-        cities = {normalise_name(i.city) for i in institutions if i.city}
+        cities = {name_key(i.city) for i in institutions if i.city}
         context = sorted({*cities, *_NL_CONTEXT}, key=len, reverse=True)
         self._context_re = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, context)) + r")(?!\w)")
         self.find_in_text = lru_cache(maxsize=100_000)(self._find_in_text)  # type: ignore[method-assign]
@@ -96,7 +102,7 @@ class DutchRegistry:
         """
         if not raw:
             return None
-        text = normalise_name(raw)
+        text = name_key(raw)
         best = None
         for m in self._name_re.finditer(text):
             if best is None or len(m.group(1)) > len(best):
@@ -107,6 +113,50 @@ class DutchRegistry:
             m = self._acr_re.search(raw)
             if m:
                 return self._acronyms[m.group(1)]
+        return None
+
+
+    def find_all(self, raw: str) -> list[tuple[DutchInstitution, str, str]]:
+        """Every Dutch institution a raw string names, in order: (institution, rule, the
+        name or acronym that fired). Names are whole words, the longest at each place;
+        an acronym counts only with Dutch context in the string and only for an
+        institution not already named.
+
+        >>> reg = load_dutch_institutions()
+        >>> [(i.name, rule) for i, rule, _ in reg.find_all(
+        ...     "Dept of Genetics, University Medical Center Groningen, University of Groningen")]
+        [('University Medical Center Groningen', 'dutch_name'), ('University of Groningen', 'dutch_name')]
+        """
+        if not raw:
+            return []
+        text = name_key(raw)
+        out: list[tuple[DutchInstitution, str, str]] = []
+        seen: set[str] = set()
+        for m in self._name_re.finditer(text):
+            inst = self._names[m.group(1)]
+            if inst.name not in seen:
+                seen.add(inst.name)
+                out.append((inst, "dutch_name", self._written[m.group(1)]))
+        if self._context_re.search(text):
+            for m in self._acr_re.finditer(raw):
+                inst = self._acronyms[m.group(1)]
+                if inst.name not in seen:
+                    seen.add(inst.name)
+                    out.append((inst, "dutch_acronym", m.group(1)))
+        # a known unit named by its full form names its institution, unless one of its
+        # institutions is named already ("Kavli Institute of Nanoscience, Delft")
+        for unit, _, full in self.units.find(raw):
+            owners = [self._by_ror[r] for r in unit.institutions if r in self._by_ror]
+            if full and owners and not any(o.name in seen for o in owners):
+                seen.add(owners[0].name)
+                out.append((owners[0], "dutch_unit", unit.name))
+        return out
+
+    def unit_of(self, segment: str, inst: DutchInstitution) -> str | None:
+        """The name of a known unit of `inst` named in `segment`, else None."""
+        for unit, _, _ in self.units.find(segment):
+            if inst.ror and inst.ror in unit.institutions:
+                return unit.name
         return None
 
 
@@ -160,4 +210,4 @@ def load_dutch_institutions(path: Path | None = None) -> DutchRegistry:
                 raise InputError(f"{path}: {inst.name}: {ident} already used by {seen[ident]}")
             if ident:
                 seen[ident] = inst.name
-    return DutchRegistry(out)
+    return DutchRegistry(out, load_dutch_units())

@@ -9,8 +9,10 @@ every work and author object says so with ``"is_synthetic": true``.
 
 Planted in every block of ``BLOCK`` works (``PLANTED`` scenarios, see ``_planted_set``):
 a TU Delft-NUDT direct tie with a department in the Delft raw string, a former name in a
-raw string, a null ``country_code``, dual affiliations, a career move, an indirect
-(two-hop) tie, raw-string-only affiliations and a university typed ``funder``. Random
+raw string, a null ``country_code``, dual affiliations, a career move (a real mover: ORCID
+and/or a co-author on both periods), an indirect (two-hop) tie, raw-string-only
+affiliations, a university typed ``funder``, and a merged identity (two people, one name,
+one author id: a false career tie that tie strength must call weak). Random
 works add Dutch-Chinese, Dutch-only and China-only works; ``cmc_share`` of the works with
 Chinese partners include a PLA institution. Authors are drawn from per-institution pools
 with a power law, so works per author are heavy-tailed; authors per work are lognormal.
@@ -45,7 +47,7 @@ AUTHOR_BASE = 9_000_000_000  # A9000000000 + institution * STRIDE + rank
 PLANTED_AUTHOR_BASE = 9_900_000_000  # A99...: authors of planted scenarios
 STRIDE = 1_000_000
 BLOCK = 500  # one planted set per BLOCK works
-PLANTED = 12  # works per planted set
+PLANTED = 14  # works per planted set
 PART_SIZE = 50_000  # works per snapshot part file
 PER_PAGE = 200
 UPDATED_DATES = ("2025-03-04", "2025-06-11", "2025-09-02")  # snapshot partitions
@@ -215,7 +217,7 @@ class _Builder:
         self.salt = (seed * 0x9E3779B1) & 0xFFFFFFFF
         self.truth: dict[str, list] = {k: [] for k in
                                        ("direct", "dual_affiliation", "career", "indirect",
-                                        "unresolved")}
+                                        "unresolved", "merged_identity")}
         self.counts = {"nl_cn": 0, "nl_only": 0, "cn_only": 0, "with_pla": 0, "planted": 0}
         gshare = {"nl": 0.5, "cn": 0.38, "seven_sons": 0.1, "pla": 0.02}
         totals = {g: sum(i.weight for i in ref.insts.values() if i.group == g) for g in gshare}
@@ -467,23 +469,32 @@ def _planted_set(b: _Builder, s: int, positions: list) -> tuple[dict, list]:
         ships = [*team(home, 1, 3, set()), b.ship(person(True), [home, pla], raws),
                  *team(home, 1, 3, set())]
         emit(j, 2016 + (s + j) % 9, topic, ships, "nl_cn", "dual_affiliation")
-    # 5-7. career: NUDT on two earlier works, a Dutch institution on a later one
+    # 5-7. career: a real mover, NUDT on two earlier works, a Dutch institution on a later
+    # one, corroborated beyond the author id (the ORCID on both periods, a co-author from
+    # the NUDT years on the Dutch work, or both: one variant per set, so each signal is tested)
+    variant = ("orcid_and_coauthor", "orcid", "coauthor")[s % 3]
     mover, y0, dest = person(True), 2011 + s % 4, b.pick("nl", 3)
+    mover_number = int(mover["id"].removeprefix(OA + "A"))
+    mover["orcid"] = _orcid(mover_number) if "orcid" in variant else None
+    tsinghua = ins["tsinghua"]
+    colleague = b.pool_author(tsinghua, set())  # a civilian co-author of the NUDT years
     early = [emit(5, y0, "T99003", [b.ship(mover, [nudt], [nudt.raw[3][0]]),
                                     *team(nudt, 1, 3, set()), *team(ins["hit"], 1, 3, set())],
                   "cn_only", "career"),
-             emit(6, y0 + 2, "T99003", [*team(ins["tsinghua"], 1, 3, set()),
+             emit(6, y0 + 2, "T99003", [b.ship(colleague, [tsinghua], [b.raw_for(tsinghua, 3)]),
                                         b.ship(mover, [nudt], [nudt.raw[3][5]])],
                   "cn_only", "career")]
-    late = emit(7, y0 + 6, "T99003", [*team(dest, 2, 3, set()),
-                                      b.ship(mover, [dest], [b.raw_for(dest, 3)])],
-                "nl_only", "career")
+    later = [*team(dest, 2, 3, set()), b.ship(mover, [dest], [b.raw_for(dest, 3)])]
+    if "coauthor" in variant:
+        later.append(b.ship(colleague, [tsinghua], [b.raw_for(tsinghua, 3)]))
+    late = emit(7, y0 + 6, "T99003", later, "nl_cn" if "coauthor" in variant else "nl_only", "career")
     if None not in (*early, late):
         composites.append(("career", {
             "work_ids": [*early, late], "author_ids": [mover["id"]],
             "pla_work_ids": early, "dutch_work_ids": [late], "dutch_institution_id": dest.id,
             "pla_institution_id": nudt.id, "years": {"pla": [y0, y0 + 2], "dutch": [y0 + 6]},
-            "scenario": "career"}))
+            "signals": {"same_orcid": "orcid" in variant, "shared_coauthor": "coauthor" in variant},
+            "expected_strength": "supported", "scenario": "career"}))
     # 8-9. indirect: Dutch author - civilian Chinese author - NUDT author, over two works
     q, w = b.pick("nl", 3), b.pick("cn", 3)
     a_nl, a_cn = b.ship(person(False), [q], [b.raw_for(q, 3)]), person(True)
@@ -521,6 +532,28 @@ def _planted_set(b: _Builder, s: int, positions: list) -> tuple[dict, list]:
             "side": "nl", "dutch_institution_id": None,
             "intended_institution_id": (tud if "Delft" in raw_nl else ins["tue"]).id,
             "pla_institution_id": nudt.id, "scenario": "raw_only_nl"}))
+    # 12-13. merged identity: two people with the same (common Chinese) name under one
+    # author id, as OpenAlex's disambiguation merges them: one at NUDT, one later at a Dutch
+    # university, the same topic (another one in every third set), no shared co-authors, no
+    # ORCID or a different one on each period. The data shows a career tie; it is false, and must come out weak.
+    given, family = b.cn_names
+    name = f"{given[s % len(given)]} {family[0]}"
+    merged = {**person(True), "display_name": name, "orcid": None}
+    orcids = (None, None) if s % 2 == 0 else (_orcid(serial[0] * 10 + 1), _orcid(serial[0] * 10 + 2))
+    at_nudt, at_home = ({**merged, "orcid": o} for o in orcids)
+    ym, home = 2012 + s % 5, b.pick("nl", 3)
+    w12 = emit(12, ym, "T99003", [b.ship(at_nudt, [nudt], [nudt.raw[3][0]]), *team(nudt, 2, 3, set())],
+               "cn_only", "merged_identity")
+    w13 = emit(13, ym + 5, "T99003" if s % 3 != 2 else "T99001",
+               [*team(home, 2, 3, set()), b.ship(at_home, [home], [b.raw_for(home, 3)])],
+               "nl_only", "merged_identity")
+    if w12 and w13:
+        composites.append(("merged_identity", {
+            "work_ids": [w12, w13], "author_ids": [merged["id"]], "name": name,
+            "pla_work_ids": [w12], "dutch_work_ids": [w13], "dutch_institution_id": home.id,
+            "pla_institution_id": nudt.id, "years": {"pla": [ym], "dutch": [ym + 5]},
+            "orcids": {"pla": orcids[0], "dutch": orcids[1]}, "expected_strength": "weak",
+            "scenario": "merged_identity"}))
     return emitted, composites
 
 
@@ -694,9 +727,13 @@ def write_corpus(out: Path, n: int, seed: int = 42, fmt: str = "snapshot",
                         "over two works",
             "unresolved": "a raw affiliation string names a PLA unit or Dutch university "
                           "but OpenAlex gave no institution",
+            "merged_identity": "two people with one name under one author id (a disambiguation "
+                               "merge): NUDT on an earlier work, Dutch on a later one, no shared "
+                               "co-authors, no ORCID or a different one per period; a false "
+                               "career tie, expected strength weak",
         },
         "complete": {"direct": True, "dual_affiliation": True, "career": True,
-                     "indirect": False, "unresolved": True},
+                     "indirect": False, "unresolved": True, "merged_identity": True},
         "counts": summary.counts, "ties": b.truth,
     }
     summary.truth.write_bytes(orjson.dumps(truth, option=orjson.OPT_INDENT_2) + b"\n")

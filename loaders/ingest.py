@@ -9,15 +9,17 @@ atomically (graph.tables). The graph store is then rebuilt or synced from the ta
 from __future__ import annotations
 
 import gc
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import repeat
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -43,6 +45,7 @@ from loaders.tie_summaries import tie_summaries
 from loaders.watchlist import entity_rows, subordinate_rows
 
 CHUNK_WORKS = 20_000
+_PLACE = re.compile(r"(:[0-9]+|\[[0-9]+\])$")  #: the line or index part of a rejection's origin
 
 
 @contextmanager
@@ -74,15 +77,29 @@ class LoadReport:
     skipped: int = 0  #: works outside the chosen countries or institutions
     duplicates: int = 0  #: copies of a work id already read in this input (older copy dropped)
     resolved_by_project: int = 0  #: institutions found in raw strings OpenAlex left unlinked
+    #: raw strings OpenAlex linked to nothing in which the project found no institution
+    #: (listed with their work ids in ``unresolved_file``)
+    unresolved: int = 0
+    unresolved_file: str = ""
     rejections: list[Rejection] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)  #: records kept after a repair (lone surrogates replaced)
+
+    def lost_by_file(self) -> dict[str, int]:
+        """Records (or whole files) each input file could not give, by file."""
+        lost: dict[str, int] = defaultdict(int)
+        for rejection in self.rejections:
+            lost[_PLACE.sub("", rejection.origin.split("#", 1)[0])] += 1
+        return dict(lost)
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["rejections"] = [asdict(r) for r in self.rejections]
+        data["lost_by_file"] = self.lost_by_file()
         return data
 
     def summary(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in ("works", "authors", "institutions", "authorships", "rejected")}
+        return {k: getattr(self, k) for k in ("works", "authors", "institutions", "authorships", "rejected",
+                                              "unresolved")}
 
 
 #: tables whose rows describe entities rather than evidence, with the columns that identify a row
@@ -250,6 +267,45 @@ def add_missing_end_nodes(frames: dict[str, pd.DataFrame | pa.Table]) -> dict[st
     return frames
 
 
+def data_day(value: object, today: date) -> str:
+    """``YYYY-MM-DD`` of a record's ``updated_date`` if it parses as a date not after `today`, else "".
+
+    Why: the data date printed on every report was the largest string any record gave, so
+    one record dated 9999 (or holding markup) set it, and it stayed after clean loads.
+    """
+    if not isinstance(value, str) or len(value) < 10:
+        return ""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return ""
+    return day.isoformat() if date(1990, 1, 1) <= day <= today else ""
+
+
+def registry_facts(institutions: pd.DataFrame, resolver: ProjectResolver) -> pd.DataFrame:
+    """Name and country of each institution from a registry the project trusts, when one knows it.
+
+    Why: every work record carries its own copy of each institution's ``display_name``,
+    ``country_code`` and ``type``, and whichever record was read last used to decide them
+    for every report and page: one edited record could rename TU Delft or move it out of
+    the Netherlands. The Dutch registry (``dutch_institutions.yaml``) and the watchlist
+    (its first OpenAlex id per entity) are the project's own curated facts and win; other
+    institutions keep OpenAlex's values.
+    """
+    if institutions.empty:
+        return institutions
+    names, countries = institutions["name"].tolist(), institutions["country"].tolist()
+    for i, oid in enumerate(institutions["id"].tolist()):
+        dutch = resolver.dutch.by_openalex_id(oid) if isinstance(oid, str) else None
+        if dutch is not None:
+            names[i], countries[i] = dutch.name, "NL"
+            continue
+        entity = resolver.watchlist.by_openalex_id(oid) if isinstance(oid, str) else None
+        if entity is not None and entity.openalex_ids and entity.openalex_ids[0] == oid:
+            names[i], countries[i] = entity.name, "CN"
+    return institutions.assign(name=names, country=countries)
+
+
 def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver) -> dict:
     """Add the watchlist, institution matches, Dutch sectors, any missing end nodes, and
     the ranked direct ties derived from them (`loaders.tie_summaries`).
@@ -263,7 +319,7 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
     if isinstance(frames["institutions"], pa.Table):
         frames["institutions"] = frames["institutions"].to_pandas()
     frames = add_missing_end_nodes(frames)
-    institutions = frames["institutions"].copy()
+    institutions = registry_facts(frames["institutions"].copy(), resolver)
     institutions["sector"] = [resolver.dutch.sector_of(i) or "" for i in institutions["id"]]
     frames["institutions"] = institutions.reset_index(drop=True)
     matches = []
@@ -277,6 +333,28 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
     frames["matches"] = pd.DataFrame(matches, columns=["from", "to", "rule", "alias", "source"])
     frames["tie_summaries"] = tie_summaries(frames["affiliated_with"], frames["matches"], frames["works"])
     return frames
+
+
+UNRESOLVED_FILE = "unresolved_affiliations.jsonl"
+
+
+def write_unresolved(config: Config, rows: list[dict]) -> tuple[int, str]:
+    """Write this load's unresolved raw strings, one JSON object per line (work_id,
+    author_id, raw_affiliation), to ``TIES_HOME/unresolved_affiliations.jsonl`` for review.
+
+    Why a file: a raw string that names no institution the project knows gives no edge, so
+    its evidence would vanish without a trace; a reviewer reads the list and adds aliases.
+    JSON Lines, not CSV: the strings are attacker-controlled and never meet a spreadsheet
+    formula. Returns (number of distinct raw strings, path).
+    """
+    path = Path(config.home) / UNRESOLVED_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".jsonl.tmp")
+    with tmp.open("wb") as fh:
+        for row in rows:
+            fh.write(orjson.dumps(row) + b"\n")
+    tmp.replace(path)
+    return len({row["raw_affiliation"] for row in rows}), str(path)
 
 
 def ingest(
@@ -303,12 +381,14 @@ def ingest(
     dropped: set[int] = set()
     dates: dict[str, str] = {}
     data_date = ""
+    today = datetime.now(UTC).date()
     bar = tqdm(
-        iter_records(files, report.rejections), desc="works", unit=" works",
+        iter_records(files, report.rejections, report.repairs), desc="works", unit=" works",
         disable=not progress, file=sys.stderr, mininterval=0.5,
     )
     expected = {part: n for p in map(Path, paths) for part, n in manifest_counts(p).items()}
     per_file: dict[str, int] = defaultdict(int)
+    unresolved: dict[int, list[dict]] = {}  #: record seq -> its unresolved raw strings
     with gc_paused():
         for seq, record in enumerate(bar):
             if expected:
@@ -335,15 +415,20 @@ def ingest(
                     continue
                 dropped.add(kept_seq)
             first[wid] = (seq, updated)
-            if updated > data_date:
-                data_date = updated[:10]
+            if updated > data_date and (day := data_day(updated, today)):
+                data_date = max(data_date, day)
             acc.add(rows, seq)
+            if rows.unresolved:
+                unresolved[seq] = rows.unresolved
             if len(first) % CHUNK_WORKS == 0:
                 acc.flush()
     bar.close()
     if expected:
         report.rejections.extend(check_manifest(expected, per_file, report.rejections))
     new = acc.result(dropped)
+    report.unresolved, report.unresolved_file = write_unresolved(
+        config, [row for seq, rows_ in unresolved.items() if seq not in dropped for row in rows_])
+    del unresolved
     del acc
     work_ids = pa.array(list(first), pa.string())
     del first
@@ -363,7 +448,7 @@ def ingest(
     works = merged["works"]
     meta = {
         "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data_date": max(data_date, previous.get("data_date", "")),
+        "data_date": max(data_date, data_day(previous.get("data_date"), today)),
         "inputs": sorted(set(previous.get("inputs", [])) | {str(p) for p in paths}),
         "synthetic": bool(previous.get("synthetic")) or bool(
             works.num_rows and pc.any(pc.fill_null(works["is_synthetic"], False)).as_py()

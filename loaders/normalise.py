@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from graph.names import name_key
+
 WORK_PREFIX = "https://openalex.org/W"
 _WORK_ID = re.compile(r"https://openalex\.org/W[0-9]{1,20}")
 ENTITY_INSTITUTION_PREFIX = "ties:entity:"
@@ -33,17 +35,31 @@ class RecordError(ValueError):
 
 @dataclass(frozen=True)
 class ResolvedInstitution:
-    """An institution the project found in a raw string (OpenAlex gave none)."""
+    """An institution the project found in a raw string, with the alias that fired and,
+    for a Dutch institution, the department read from its own part of the string."""
 
     id: str
     name: str
     country: str
     ror: str
     rule: str
+    alias: str = ""
+    entity_id: str = ""  #: the watchlist entity named, "" for a Dutch institution
+    department_id: str = ""
+    department: str = ""
 
 
 class Resolver(Protocol):
     def resolve_text(self, raw: str) -> ResolvedInstitution | None: ...
+
+    def resolve_all(self, raw: str) -> tuple[ResolvedInstitution, ...]:
+        """Every institution the string names (issue 14), in the order written."""
+
+    def already_linked(self, found: ResolvedInstitution, linked: list[dict]) -> bool:
+        """True if `found` is, or is in one chain with, an institution OpenAlex linked."""
+
+    def may_name_more(self, raw: str) -> bool:
+        """A cheap test: could this string name a Dutch institution or a watchlist entity?"""
 
     def department(self, raw: str, institution_id: str, institution_name: str) -> tuple[str, str] | None:
         """(department id, name) for a Dutch institution's raw string, else None."""
@@ -66,9 +82,12 @@ class WorkRows:
     affiliated_with_department: list[dict] = field(default_factory=list)
     part_of: list[dict] = field(default_factory=list)
     child_of: list[dict] = field(default_factory=list)
+    #: raw strings OpenAlex linked to nothing that name no institution the project knows
+    #: (work_id, author_id, raw_affiliation): not a table, listed for review by `ties load`
+    unresolved: list[dict] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[dict]]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "unresolved"}
 
 
 def _text(value: object) -> str:
@@ -82,6 +101,47 @@ def _text(value: object) -> str:
         return value.strip()
     # control characters break CSV/Markdown exports and terminals; keep tabs/newlines as spaces
     return "".join(ch if ch.isprintable() else " " for ch in value).strip()
+
+
+def _str(value: object, field: str | tuple[int, str]) -> str:
+    """A text field: None means empty; another type is a RecordError naming the field.
+
+    Why not ``str(value)``: a title object became ``"{'a': 1}"`` in every report. `field` may
+    be (authorship index, rest) so the name is only formatted for a rejection.
+    """
+    if value.__class__ is str:
+        return _text(value)
+    if value is None:
+        return ""
+    raise RecordError(_field(field), f"expected a string, got {type(value).__name__}")
+
+
+#: longest id and longest indexed text (names, DOI, ROR, country) a record may carry. Why:
+#: Neo4j refuses index entries past ~8 KB ("Property value is too large to index"), and one
+#: 1 MB author name made every later `ties sync` fail; no real name or id comes near these
+MAX_ID = 512
+MAX_INDEXED = 1000
+
+
+def _bounded(text: str, field: str | tuple[int, str], limit: int = MAX_INDEXED) -> str:
+    """`text` if at most `limit` characters, else a RecordError naming the field."""
+    if len(text) > limit:
+        raise RecordError(_field(field), f"{len(text):,} characters, more than {limit:,} (no real value is this "
+                                         "long; it would not fit in a store index)")
+    return text
+
+
+def _bool(value: object, field: str | tuple[int, str]) -> bool:
+    """A true/false field: None means false; ``"no"`` or 1 is a RecordError, not true."""
+    if value.__class__ is bool:
+        return value  # type: ignore[return-value]
+    if value is None:
+        return False
+    raise RecordError(_field(field), f"expected true or false, got {type(value).__name__} {str(value)[:40]!r}")
+
+
+def _field(field: str | tuple[int, str]) -> str:
+    return field if isinstance(field, str) else f"authorships[{field[0]}].{field[1]}"
 
 
 def _list(value: object, field: str) -> list:
@@ -128,13 +188,14 @@ def work_id_of(work: dict) -> str:
 
 
 def _institution_row(inst: dict, where: str) -> dict:
-    lineage = [t for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str) and (t := _text(x))]
+    lineage = [_bounded(t, f"{where}.lineage", MAX_ID)
+               for x in _list(inst.get("lineage"), f"{where}.lineage") if isinstance(x, str) and (t := _text(x))]
     return {
-        "id": _text(inst["id"]),
-        "ror": _text(inst.get("ror")),
-        "name": _name(inst),
-        "country": _text(inst.get("country_code")).upper(),
-        "type": _text(inst.get("type")),
+        "id": _bounded(_text(inst["id"]), f"{where}.id", MAX_ID),
+        "ror": _bounded(_str(inst.get("ror"), f"{where}.ror"), f"{where}.ror"),
+        "name": _bounded(_str(inst.get("display_name"), f"{where}.display_name"), f"{where}.display_name"),
+        "country": _bounded(_str(inst.get("country_code"), f"{where}.country_code"), f"{where}.country_code").upper(),
+        "type": _str(inst.get("type"), f"{where}.type"),
         "lineage": lineage,
         "source": "openalex",
     }
@@ -212,15 +273,18 @@ def _pairings(authorship: dict, known: dict[str, dict], index: int) -> list[tupl
             ids = aff.get("institution_ids")
             if ids.__class__ is not list:
                 ids = _list(ids, f"authorships[{index}].affiliations[{number}].institution_ids")
-            ids = [t for i in ids if isinstance(i, str) and (t := _text(i))]
+            ids = [_bounded(t, (index, f"affiliations[{number}].institution_ids"), MAX_ID)
+                   for i in ids if isinstance(i, str) and (t := _text(i))]
             paired.update(ids)
-            pairs.append((_text(aff.get("raw_affiliation_string")), ids))
+            pairs.append((_str(aff.get("raw_affiliation_string"),
+                               (index, f"affiliations[{number}].raw_affiliation_string")), ids))
         if len(paired) < len(known) or not paired.issuperset(known):
             missing = [i for i in known if i not in paired]
             pairs.append((" | ".join(r for r, _ in pairs if r), missing))
         return pairs
-    raws = [t for r in _list(authorship.get("raw_affiliation_strings"),
-                             f"authorships[{index}].raw_affiliation_strings") if (t := _text(r))]
+    raws = [t for n, r in enumerate(_list(authorship.get("raw_affiliation_strings"),
+                                          f"authorships[{index}].raw_affiliation_strings"))
+            if (t := _str(r, (index, f"raw_affiliation_strings[{n}]")))]
     if len(raws) == 1 or not known:
         if known:
             return [(raws[0], list(known))]
@@ -245,19 +309,25 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
     wid = work_id_of(work)
     year = _year(work)
     topic = work.get("primary_topic") if isinstance(work.get("primary_topic"), dict) else {}
-    doi = _text(work.get("doi"))
+    doi = _bounded(_str(work.get("doi"), "doi"), "doi")
+    title = _str(work.get("display_name"), "display_name") or _str(work.get("title"), "title")
+    _str(work.get("title"), "title")  # checked even when display_name is given
     rows = WorkRows()
     rows.works.append({
         "id": wid,
         "doi": doi,
-        "title": _text(work.get("display_name") or work.get("title"))[:2000],
+        "title": title[:2000],
         "year": year,
-        "type": _text(work.get("type")),
+        "type": _str(work.get("type"), "type"),
         "topic": _name(topic),
         "subfield": _name(topic.get("subfield")),
         "field": _name(topic.get("field")),
         "domain": _name(topic.get("domain")),
-        "is_synthetic": bool(work.get("is_synthetic", False)),
+        "venue": _venue(work),
+        "is_synthetic": _bool(work.get("is_synthetic"), "is_synthetic"),
+        # only a real JSON true counts: a string "false" must not hide a work's evidence
+        "is_retracted": work.get("is_retracted") is True,
+        "is_paratext": work.get("is_paratext") is True,
     })
     authorships = work.get("authorships")
     if authorships is not None and not isinstance(authorships, list):
@@ -270,6 +340,13 @@ def normalise_work(work: dict, resolver: Resolver | None = None) -> WorkRows:
     return rows
 
 
+def _venue(work: dict) -> str:
+    """The id of the work's primary venue, "" without one (tie strength compares venues)."""
+    location = work.get("primary_location")
+    source = location.get("source") if isinstance(location, dict) else None
+    return _text(source.get("id")) if isinstance(source, dict) else ""
+
+
 def _authorship_rows(
     rows: WorkRows, authorship: dict, index: int, wid: str, year: int | None, resolver: Resolver | None
 ) -> None:
@@ -277,23 +354,29 @@ def _authorship_rows(
     if not isinstance(author, dict):
         author = {}
     aid = author.get("id")
-    aid = aid if isinstance(aid, str) and aid else None
-    name = _text(author.get("display_name")) or _text(authorship.get("raw_author_name"))
+    aid = _bounded(aid, (index, "author.id"), MAX_ID) if isinstance(aid, str) and aid else None
+    name = _str(author.get("display_name"), (index, "author.display_name"))
+    raw_name = _str(authorship.get("raw_author_name"), (index, "raw_author_name"))
+    name = _bounded(name or raw_name, (index, "author.display_name" if name else "raw_author_name"))
     if aid is None:
         # deleted or unresolved author: keep the authorship's evidence under a stable local id
         aid = f"ties:author:{wid.rsplit('/', 1)[-1]}:{index}"
     rows.authors.append({
         "id": aid,
         "name": name,
-        "orcid": _text(author.get("orcid")),
-        "is_synthetic": bool(author.get("is_synthetic", False)),
+        "orcid": _str(author.get("orcid"), (index, "author.orcid")),
+        "is_synthetic": _bool(author.get("is_synthetic"), (index, "author.is_synthetic")),
+        "name_key": name_key(name),
     })
     rows.authored.append({
         "from": aid,
         "to": wid,
-        "position": _text(authorship.get("author_position")),
-        "corresponding": bool(authorship.get("is_corresponding", False)),
+        "position": _str(authorship.get("author_position"), (index, "author_position")),
+        "corresponding": _bool(authorship.get("is_corresponding"), (index, "is_corresponding")),
         "work_id": wid,
+        # as this work's record gives them: tie strength compares them across works
+        "orcid": _str(author.get("orcid"), (index, "author.orcid")),
+        "raw_author_name": _str(authorship.get("raw_author_name"), (index, "raw_author_name")),
     })
     known: dict[str, dict] = {}
     institutions = authorship.get("institutions")
@@ -307,26 +390,36 @@ def _authorship_rows(
                 known[row["id"]] = row
                 rows.institutions.append(row)
                 rows.child_of.extend(lineage_edges)
+    added: set[str] = set(known)
     for raw, ids in _pairings(authorship, known, index):
-        matched_by = "openalex"
-        targets = [(i, row["name"], row["country"]) if (row := known.get(i)) is not None else (i, "", "")
-                   for i in ids]
-        if not targets and raw and resolver is not None:
-            found = resolver.resolve_text(raw)
-            if found is not None:
-                matched_by = f"project:{found.rule}"
-                targets = [(found.id, found.name, found.country)]
+        # OpenAlex's own links, untouched: (id, name, country, matched_by, alias, department)
+        targets: list[tuple[str, str, str, str, str, tuple[str, str] | None]] = [
+            (i, row["name"], row["country"], "openalex", "", None) if (row := known.get(i)) is not None
+            else (i, "", "", "openalex", "", None) for i in ids]
+        if raw and resolver is not None:
+            # re-read every raw string, linked or not: an institution it names that OpenAlex
+            # did not link (the NUDT half of a "TU Delft; NUDT" string) is added, as the project's
+            linked = [known.get(i) or {"id": i} for i in ids]
+            for found in resolver.resolve_all(raw):
+                if found.id in added or resolver.already_linked(found, linked):
+                    continue
+                added.add(found.id)
+                department = (found.department_id, found.department) if found.department else None
+                targets.append((found.id, found.name, found.country, f"project:{found.rule}",
+                                found.alias, department))
                 rows.institutions.append({
                     "id": found.id, "ror": found.ror, "name": found.name, "country": found.country,
                     "type": "", "lineage": [found.id], "source": "project",
                 })
-        for inst_id, inst_name, country in targets:
-            department = None
-            if resolver is not None and raw and country == "NL":
+        if not targets and raw and resolver is not None:
+            rows.unresolved.append({"work_id": wid, "author_id": aid, "raw_affiliation": raw})
+        for inst_id, inst_name, country, matched_by, alias, department in targets:
+            if department is None and resolver is not None and raw and country == "NL" \
+                    and matched_by == "openalex":
                 department = resolver.department(raw, inst_id, inst_name)
             edge = {
                 "from": aid, "to": inst_id, "work_id": wid, "year": year,
-                "raw_affiliation": raw, "matched_by": matched_by,
+                "raw_affiliation": raw, "matched_by": matched_by, "alias": alias,
                 "department_id": department[0] if department else "",
                 "department": department[1] if department else "",
             }
@@ -338,17 +431,16 @@ def _authorship_rows(
                 rows.affiliated_with_department.append({**edge, "to": department[0]})
 
 
-def _unlinked_raws(authorship: dict) -> list[str]:
-    """Raw strings OpenAlex linked to no institution: the ones `normalise_work` resolves."""
+def _raws(authorship: dict) -> list[tuple[str, bool]]:
+    """Every raw string of an authorship, and whether OpenAlex linked it to an institution:
+    `normalise_work` re-reads them all (issue 14)."""
     affiliations = authorship.get("affiliations")
     if isinstance(affiliations, list) and affiliations:
-        return [a["raw_affiliation_string"] for a in affiliations
-                if isinstance(a, dict) and not a.get("institution_ids")
-                and isinstance(a.get("raw_affiliation_string"), str)]
-    if authorship.get("institutions"):
-        return []
+        return [(a["raw_affiliation_string"], bool(a.get("institution_ids"))) for a in affiliations
+                if isinstance(a, dict) and isinstance(a.get("raw_affiliation_string"), str)]
+    linked = bool(authorship.get("institutions"))
     raws = authorship.get("raw_affiliation_strings")
-    return [r for r in raws if isinstance(r, str)] if isinstance(raws, list) else []
+    return [(r, linked) for r in raws if isinstance(r, str)] if isinstance(raws, list) else []
 
 
 def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[str] = (),
@@ -356,8 +448,8 @@ def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[s
     """True if any authorship is in `countries` or is/descends from `institutions`.
 
     An authorship counts through an OpenAlex institution, its own `countries` list, or,
-    given the `resolver` `normalise_work` uses, a raw string OpenAlex linked to no
-    institution that the project resolves (a Dutch university named only in the string:
+    given the `resolver` `normalise_work` uses, an institution the project finds in any raw
+    string, linked or not (a Dutch university named only in the string:
     without this, `--country NL` dropped exactly those works, 2,000 of the direct ties to
     NUDT in the 1,000,000-work benchmark corpus). With neither filter, every work is kept.
     Malformed parts are passed over here (the record is kept for :func:`normalise_work`
@@ -393,10 +485,14 @@ def involves(work: dict, countries: Iterable[str] = (), institutions: Iterable[s
                 isinstance(c, str) and c.upper() in countries for c in own_countries):
             return True
         if resolver is not None:
-            for raw in _unlinked_raws(authorship):
-                found = resolver.resolve_text(raw)
-                if found is not None and (found.country in countries or found.id in wanted):
-                    return True
+            for raw, linked in _raws(authorship):
+                # a linked string is read in full only if it may name more (a Dutch place, the
+                # Netherlands, China): a snapshot has hundreds of millions of linked strings
+                if linked and not resolver.may_name_more(raw):
+                    continue
+                for found in resolver.resolve_all(raw):
+                    if found.country in countries or found.id in wanted:
+                        return True
     return False
 
 

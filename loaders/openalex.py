@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import orjson
 import requests
@@ -188,9 +188,27 @@ class OpenAlexClient:
             kept = urlencode([(k, v) for k, v in query if k != "api_key"])
             text = urlunsplit(parts._replace(query=kept))
         if self._key:
-            for form in {self._key, urlencode({"k": self._key})[2:]}:
+            for form in self._key_forms():
                 text = text.replace(form, "<api-key>")
         return text
+
+    def _key_forms(self) -> set[str]:
+        """The key as it may appear in text sent back: as is, URL-encoded (both ways), JSON-escaped."""
+        key = self._key or ""
+        return {f for f in (key, urlencode({"k": key})[2:], quote(key, safe=""), orjson.dumps(key).decode()[1:-1])
+                if f}
+
+    def scrub(self, body: bytes) -> bytes:
+        """`body` with every form of the API key replaced, whatever the server sent back.
+
+        Why: a server or proxy that echoes the request (an error page, a debugging header)
+        put the key into error lines and into saved pages; everything received passes here
+        before it is parsed, printed or written.
+        """
+        if self._key:
+            for form in self._key_forms():
+                body = body.replace(form.encode(), b"<api-key>")
+        return body
 
     # -- requests ------------------------------------------------------------------------
     def url_for(self, endpoint: str) -> str:
@@ -242,12 +260,12 @@ class OpenAlexClient:
                 resp = self.session.get(
                     url, params=sent, timeout=self.settings.timeout, allow_redirects=False
                 )
-                content = resp.content  # a dropped connection mid-body raises here
+                content = self.scrub(resp.content)  # a dropped connection mid-body raises here
             except _TRANSIENT as exc:
                 raise _Retryable(f"{type(exc).__name__}: {exc}") from None
             except requests.RequestException as exc:
                 raise FetchError(f"cannot request {self.redact(url)}: {self.redact(str(exc))}") from None
-            headers = {k.lower(): v for k, v in resp.headers.items()}
+            headers = {k.lower(): self.redact(v) for k, v in resp.headers.items()}
             self.rate = {k: v for k, v in headers.items() if k.startswith("x-ratelimit-")}
             shown = self.redact(_with_query(url, params))
             if resp.status_code in _REDIRECTS and "location" in headers:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -51,6 +52,10 @@ class Rejection:
 def input_files(paths: Iterable[Path]) -> list[Path]:
     """The readable files under `paths`, sorted, failing on a path that does not exist."""
     files: list[Path] = []
+    paths = list(paths)
+    if any(not str(p).strip() for p in paths):
+        # Path("") is the current folder: an empty argument (an unset shell variable) loaded it
+        raise InputError("an input path is empty; name a file or folder")
     for path in map(Path, paths):
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
@@ -104,27 +109,131 @@ REPLACED = "\ufffd"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def _parse(data: bytes) -> tuple[object, bool]:
+def _parse(data: bytes, repairs: list[str] | None = None, origin: str = "") -> tuple[object, bool]:
     """Parse JSON bytes; returns (value, whether invalid UTF-8 had to be replaced).
 
     A byte-order mark is honoured. Bytes that are not UTF-8 (a Latin-1 record in a UTF-8
     file) become U+FFFD so the rest of the file can be read; the records that held them
-    are then rejected by :func:`_one`, naming the field. Raises orjson.JSONDecodeError.
+    are then rejected by :func:`_one`, naming the field. A lone surrogate escape
+    (``\\ud800``, which strict JSON parsers refuse) becomes ``\\ufffd`` and is counted in
+    `repairs`: one such character used to cost the whole page. Raises orjson.JSONDecodeError.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return orjson.loads(data.decode(encoding)), False
+                return _loads(data.decode(encoding).encode("utf-8"), repairs, origin), False
             except UnicodeDecodeError:
-                return orjson.loads(data.decode(encoding, errors="replace")), True
+                return _loads(data.decode(encoding, errors="replace").encode("utf-8"), repairs, origin), True
     try:
-        return orjson.loads(data), False
+        return _loads(data, repairs, origin), False
     except orjson.JSONDecodeError:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            return orjson.loads(data.decode("utf-8", errors="replace")), True
+            return _loads(data.decode("utf-8", errors="replace").encode("utf-8"), repairs, origin), True
         raise
+
+
+#: a JSON escape: a surrogate pair, a lone surrogate, or any other escape (consumed so that
+#: ``\\\\ud800``, an escaped backslash and the text "ud800", is left alone)
+_ESCAPE = re.compile(rb"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u(d[89a-f][0-9a-f]{2})|\\.", re.I)
+
+
+def _fix_surrogates(data: bytes) -> tuple[bytes, int]:
+    """`data` with every lone surrogate escape replaced by ``\\ufffd``, and how many there were."""
+    count = 0
+
+    def one(match: re.Match) -> bytes:
+        nonlocal count
+        if match.group(3) is not None:
+            count += 1
+            return b"\\ufffd"
+        return match.group(0)
+
+    fixed = _ESCAPE.sub(one, data) if b"\\u" in data else data
+    return fixed, count
+
+
+def _loads(data: bytes, repairs: list[str] | None, origin: str) -> object:
+    """orjson.loads, retried once with lone surrogate escapes replaced (and counted)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        fixed, count = _fix_surrogates(data)
+        if not count:
+            raise
+        value = orjson.loads(fixed)
+        if repairs is not None:
+            repairs.append(f"{origin}: {count} lone surrogate escape{'s' if count > 1 else ''} replaced by U+FFFD")
+        return value
+
+
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+
+
+def _result_spans(data: bytes) -> tuple[list[tuple[int, int]], bool] | None:
+    """Byte spans of the items of the first ``"results"`` array of a page (at most two levels
+    deep, so a stored ``{"request", "response"}`` page too), and whether the array was closed.
+
+    Why: a page that does not parse as a whole (a truncated download, one broken record) still
+    holds whole records; cutting the array at its top-level commas lets each be parsed alone.
+    None when the data holds no such array.
+    """
+    depth, start, spans, key_at = 0, None, [], None
+    for match in _TOKEN.finditer(data):
+        token = match.group(0)
+        if start is None:
+            if token == b'"results"' and depth <= 2:
+                key_at = match.end()
+            elif token == b"[" and key_at is not None and data[key_at:match.start()].strip() == b":":
+                start, depth, item = match.end(), 0, match.end()
+                continue
+            elif token in (b"{", b"["):
+                depth += 1
+                key_at = None
+            elif token in (b"}", b"]"):
+                depth -= 1
+                key_at = None
+            continue
+        if token in (b"{", b"["):
+            depth += 1
+        elif token in (b"}", b"]"):
+            if depth == 0:  # the end of the results array
+                if data[item:match.start()].strip():
+                    spans.append((item, match.start()))
+                return spans, True
+            depth -= 1
+        elif token == b"," and depth == 0:
+            spans.append((item, match.start()))
+            item = match.end()
+    if start is None:
+        return None
+    if data[item:].strip():
+        spans.append((item, len(data)))
+    return spans, False
+
+
+def _page_by_record(data: bytes, origin: str, rejections: list[Rejection],
+                    repairs: list[str] | None) -> Iterator[Record] | None:
+    """The records of a page that does not parse as a whole, each parsed alone; None if the
+    data has no ``results`` array to cut (the caller then rejects the whole file)."""
+    found = _result_spans(data)
+    if found is None or not found[0]:
+        return None
+    spans, closed = found
+
+    def records() -> Iterator[Record]:
+        for i, (start, end) in enumerate(spans):
+            here = f"{origin}#results[{i}]"
+            try:
+                item, mangled = _parse(data[start:end], repairs, here)
+            except orjson.JSONDecodeError as exc:
+                truncated = " (truncated?)" if not closed and i == len(spans) - 1 else ""
+                rejections.append(Rejection(here, "", f"invalid JSON{truncated}: {exc}"))
+                continue
+            yield from _one(item, here, rejections, mangled)
+
+    return records()
 
 
 def _replaced_field(value: object, path: str = "") -> str | None:
@@ -177,8 +286,9 @@ def _one(item: object, origin: str, rejections: list[Rejection], mangled: bool =
     yield Record(item, origin)
 
 
-def read_records(path: Path, rejections: list[Rejection]) -> Iterator[Record]:
-    """Every work record in one file; unreadable parts are appended to `rejections`."""
+def read_records(path: Path, rejections: list[Rejection], repairs: list[str] | None = None) -> Iterator[Record]:
+    """Every work record in one file; unreadable parts are appended to `rejections`, and
+    repairs that kept a record (lone surrogates replaced) to `repairs`."""
     if _is_lines(path):
         seen_any = False
         name = str(path)
@@ -199,7 +309,7 @@ def read_records(path: Path, rejections: list[Rejection]) -> Iterator[Record]:
                     seen_any = True
                     origin = f"{name}:{number}"
                     try:
-                        obj, mangled = _parse(line)
+                        obj, mangled = _parse(line, repairs, origin)
                     except orjson.JSONDecodeError as exc:
                         rejections.append(Rejection(origin, "", f"invalid JSON: {exc}"))
                         continue
@@ -220,17 +330,22 @@ def read_records(path: Path, rejections: list[Rejection]) -> Iterator[Record]:
         rejections.append(Rejection(str(path), "", "empty file"))
         return
     try:
-        obj, mangled = _parse(data)
+        obj, mangled = _parse(data, repairs, str(path))
     except orjson.JSONDecodeError as exc:
-        rejections.append(Rejection(str(path), "", f"invalid JSON (truncated?): {exc}"))
+        one_by_one = _page_by_record(data, str(path), rejections, repairs)
+        if one_by_one is None:
+            rejections.append(Rejection(str(path), "", f"invalid JSON (truncated?): {exc}"))
+        else:
+            yield from one_by_one
         return
     yield from _works_in(obj, str(path), rejections, mangled)
 
 
-def iter_records(paths: Iterable[Path], rejections: list[Rejection]) -> Iterator[Record]:
+def iter_records(paths: Iterable[Path], rejections: list[Rejection],
+                 repairs: list[str] | None = None) -> Iterator[Record]:
     """Every work record under `paths`, in a stable order."""
     for path in input_files(paths):
-        yield from read_records(path, rejections)
+        yield from read_records(path, rejections, repairs)
 
 
 def manifest_counts(folder: Path) -> dict[str, int]:
@@ -247,9 +362,19 @@ def manifest_counts(folder: Path) -> dict[str, int]:
             data = orjson.loads(manifest.read_bytes())
         except orjson.JSONDecodeError as exc:
             raise InputError(f"{manifest}: invalid manifest JSON: {exc}") from exc
-        for entry in data.get("entries", []):
-            url = str(entry.get("url", ""))
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise InputError(f"{manifest}: expected an object with an 'entries' list (the snapshot's manifest), "
+                             f"got {type(entries if isinstance(data, dict) else data).__name__}")
+        for i, entry in enumerate(entries):
+            meta = entry.get("meta") if isinstance(entry, dict) else None
+            count = meta.get("record_count") if isinstance(meta, dict) else None
+            if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or isinstance(count, bool) \
+                    or not isinstance(count, int) or count < 0:
+                raise InputError(f"{manifest}: entries[{i}]: expected {{url: text, meta: {{record_count: "
+                                 f"a whole number}}}}, got {str(entry)[:120]}")
+            url = entry["url"]
             marker = url.rfind("updated_date=")
             rel = url[marker:] if marker >= 0 else url.rsplit("/", 1)[-1]
-            counts[str(manifest.parent / rel)] = int(entry.get("meta", {}).get("record_count", 0))
+            counts[str(manifest.parent / rel)] = count
     return counts

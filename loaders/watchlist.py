@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ KINDS = (
     "commission", "service", "university", "academy", "college", "lab", "hospital",
     "institute", "unit", "company",
 )
-MATCH_LEVELS = ("always", "context", "parent")
+MATCH_LEVELS = ("always", "context", "city", "parent")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _OPENALEX = re.compile(r"^(?:https://openalex\.org/)?(I\d+)$", re.I)
 _ROR = re.compile(r"^(?:https://ror\.org/)?(0[a-z0-9]{6}\d{2})$")
@@ -53,7 +54,9 @@ class Entity:
     ror_ids: tuple[str, ...]  #: full URLs, https://ror.org/05d2yfz11
     sources: tuple[str, ...]
     acronyms: tuple[str, ...] = ()
-    match: str = "always"  #: always | context | parent (see watchlist.yaml header)
+    match: str = "always"  #: always | context | city | parent (see watchlist.yaml header)
+    #: names too generic to count alone: only with China context and no other country
+    context_aliases: tuple[str, ...] = ()
     zh_ambiguous: bool = False
     unit_designators: tuple[str, ...] = ()
     patterns: tuple[tuple[str, str], ...] = ()  #: (rule, regex)
@@ -112,14 +115,29 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("People’s  Liberation-Army, Xi'an")
     'peoples liberation army , xian'
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("&", " and ")
-    text = re.sub(r"['’‘`´]", "", text)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    text = re.sub(r"([,;])", r" \1 ", text)
-    text = re.sub(r"[^\w,;]+", " ", text)
+    return _normalise_cached(text)
+
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_SEPARATORS = re.compile(r"([,;])")
+_NON_WORD = re.compile(r"[^\w,;]+")
+
+
+@lru_cache(maxsize=300_000)
+def _normalise_cached(text: str) -> str:
+    """Cached: the same pieces (cities, countries, institution names) recur in every load;
+    ASCII text skips the Unicode folding, which was most of the matcher's time."""
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).lower()
+        text = _APOSTROPHES.sub("", text)
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
+    text = text.replace("&", " and ").replace("'", "").replace("`", "")
+    text = _SEPARATORS.sub(r" \1 ", text)
+    text = _NON_WORD.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -206,6 +224,7 @@ def _entity(path: Path, index: int, raw: Any) -> Entity:
         kind=raw["kind"], category=raw["category"], under_cmc=False,
         parent=raw.get("parent"), city=str(raw.get("city") or ""),
         aliases=_strings(path, f"{key}.aliases", raw.get("aliases")),
+        context_aliases=_strings(path, f"{key}.context_aliases", raw.get("context_aliases")),
         former_names=tuple(former), openalex_ids=tuple(openalex), ror_ids=tuple(rors),
         sources=sources, acronyms=_strings(path, f"{key}.acronyms", raw.get("acronyms")),
         match=match, zh_ambiguous=bool(raw.get("zh_ambiguous", False)),
@@ -292,7 +311,8 @@ def entity_rows(wl: Watchlist) -> list[dict]:
     for entity in wl.entities.values():
         chain = wl.chain(entity.id)
         aliases = list(dict.fromkeys(
-            [*entity.aliases, *entity.acronyms, *(name for name, _ in entity.former_names)]
+            [*entity.aliases, *entity.context_aliases, *entity.acronyms,
+             *(name for name, _ in entity.former_names)]
         ))
         rows.append({
             "id": entity.id, "name": entity.name, "name_zh": entity.name_zh,

@@ -9,5 +9,5 @@ RETURN a.id AS author_id, r.work_id AS work_id, r.year AS year, r.raw_affiliatio
        r.department_id AS department_id, r.department AS department, r.matched_by AS matched_by,
        i.id AS institution_id, i.name AS institution, i.country AS country, i.sector AS sector,
        e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
-       e.chain_ids AS chain_ids, e.chain_names AS chain
+       e.chain_ids AS chain_ids, e.chain_names AS chain, r.alias AS alias
 ORDER BY author_id, work_id, institution_id, raw_affiliation

@@ -3,6 +3,7 @@
 // direction of the move. Written from the watchlist side (small), works found by their key
 // (pinned by hints on Neo4j: planned right after a load, with statistics of an empty store,
 // it once chose a plan that ran past the 120 s transaction timeout on 500 works).
+// The ORCID and name as printed come from the author's authorship of each of the two works.
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -11,6 +12,7 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
+// param include_retracted: bool = false
 MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
   AND ($entity = '' OR $entity IN e.chain_ids)
@@ -29,6 +31,10 @@ WHERE v.id = a2.work_id
   AND w.year IS NOT NULL AND v.year IS NOT NULL AND w.year <> v.year
   AND w.year >= $since AND w.year <= $until AND v.year >= $since AND v.year <= $until
   AND ($field = '' OR w.field = $field OR v.field = $field)
+  AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
+  AND ($include_retracted OR NOT (coalesce(v.is_retracted, false) OR coalesce(v.is_paratext, false)))
+OPTIONAL MATCH (x)-[s1:AUTHORED]->(w)
+OPTIONAL MATCH (x)-[s2:AUTHORED]->(v)
 RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
        w.field AS field, w.subfield AS subfield,
        x.id AS source_author_id, x.name AS source_author,
@@ -39,5 +45,11 @@ RETURN 'career' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title 
        a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,
        e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
        e.chain_names AS chain, e.chain_ids AS chain_ids, m.rule AS match_rule, m.alias AS match_alias,
-       v.id AS target_work_id, v.doi AS target_doi, v.year AS target_year
+       v.id AS target_work_id, v.doi AS target_doi, v.year AS target_year,
+       a1.alias AS source_alias, a2.alias AS target_alias,
+       coalesce(w.is_retracted, false) OR coalesce(v.is_retracted, false) AS is_retracted,
+       coalesce(w.is_paratext, false) OR coalesce(v.is_paratext, false) AS is_paratext,
+       coalesce(s1.orcid, '') AS source_orcid, coalesce(s2.orcid, '') AS target_orcid,
+       coalesce(s1.raw_author_name, '') AS source_raw_author_name,
+       coalesce(s2.raw_author_name, '') AS target_raw_author_name
 ORDER BY source_author_id, work_id, target_work_id, source_institution_id, target_institution_id, source_raw, target_raw

@@ -12,6 +12,7 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
+// param include_retracted: bool = false
 MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(y:Author)
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
   AND ($entity = '' OR $entity IN e.chain_ids)
@@ -26,4 +27,5 @@ MATCH (w:Work)
 WHERE w.id = a2.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
+  AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
 //@include direct_evidence_columns

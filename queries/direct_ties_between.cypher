@@ -14,6 +14,7 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
+// param include_retracted: bool = false
 UNWIND $target_authors AS target_author_id
 MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(y:Author {id: target_author_id})
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
@@ -29,4 +30,5 @@ MATCH (w:Work)
 WHERE w.id = a2.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
+  AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
 //@include direct_evidence_columns

@@ -10,6 +10,7 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
+// param include_retracted: bool = false
 MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
   AND ($entity = '' OR $entity IN e.chain_ids)
@@ -24,6 +25,11 @@ MATCH (w:Work)
 WHERE w.id = a1.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
+  AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
+// the name and ORCID as printed, after a horizon Neo4j keeps (DISTINCT: without it, its
+// planner folded the optional match into the one above and could not honour the hint)
+WITH DISTINCT e, m, ci, a2, x, a1, ni, w
+OPTIONAL MATCH (x)-[s1:AUTHORED]->(w)
 RETURN 'dual_affiliation' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year, w.title AS title,
        w.field AS field, w.subfield AS subfield,
        x.id AS source_author_id, x.name AS source_author,
@@ -34,5 +40,9 @@ RETURN 'dual_affiliation' AS kind, w.id AS work_id, w.doi AS doi, w.year AS year
        a2.raw_affiliation AS target_raw, a2.matched_by AS target_matched_by,
        e.id AS entity_id, e.name AS entity_name, e.category AS category, e.under_cmc AS under_cmc,
        e.chain_names AS chain, e.chain_ids AS chain_ids, m.rule AS match_rule, m.alias AS match_alias,
-       w.year AS target_year
+       w.year AS target_year, a1.alias AS source_alias, a2.alias AS target_alias,
+       coalesce(w.is_retracted, false) AS is_retracted, coalesce(w.is_paratext, false) AS is_paratext,
+       coalesce(s1.orcid, '') AS source_orcid, coalesce(s1.orcid, '') AS target_orcid,
+       coalesce(s1.raw_author_name, '') AS source_raw_author_name,
+       coalesce(s1.raw_author_name, '') AS target_raw_author_name
 ORDER BY work_id, source_author_id, source_institution_id, target_institution_id, source_raw, target_raw

@@ -2,9 +2,13 @@
 China co-publications that is, per sector, institution, department, field, technology
 area, year or branch of the PLA.
 
-Counts come from the publication-based ties (direct co-authorship and dual affiliation)
-returned by the Cypher queries; the denominator from `china_copublications`. The
-aggregation is pandas over those rows, so both stores give the same table.
+Counts come from the publication-based ties (direct co-authorship and dual affiliation).
+:func:`exposure` asks the store for them already reduced: `exposure_ties` returns distinct
+(unit, work, year, Dutch author, entity) rows and `exposure_china` one denominator count per
+unit, so neither the evidence rows nor the China co-publications (1.2 million rows at
+1,000,000 works) leave the store. :func:`exposure_table` tabulates the same figures from
+evidence rows (the dashboard has them anyway); both go through one tabulation, and both
+stores give the same table (`tests/test_parity.py`, `tests/test_exposure.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import pandas as pd
 
 from graph.errors import InputError
 from graph.store import GraphStore
-from queries.evidence import TieQuery, find_evidence
+from queries.evidence import TieQuery, find_evidence, target_params
 from queries.tech_areas import load_tech_areas
 
 __all__ = ["DIMENSIONS", "exposure", "exposure_evidence", "exposure_inputs", "exposure_table",
@@ -69,8 +73,7 @@ def units_of(frame: pd.DataFrame, by: str, evidence: bool) -> pd.DataFrame:
 
 def exposure_evidence(store: GraphStore, query: TieQuery) -> pd.DataFrame:
     """The publication-based tie rows behind exposure figures (direct and dual affiliation)."""
-    kinds = tuple(k for k in query.kinds if k in ("direct", "dual_affiliation")) or ("direct", "dual_affiliation")
-    rows = find_evidence(store, TieQuery(**{**query.filters(), "kinds": kinds}))
+    rows = find_evidence(store, TieQuery(**{**query.filters(), "kinds": _kinds(query)}))
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
@@ -90,16 +93,40 @@ def exposure_inputs(store: GraphStore, query: TieQuery) -> tuple[pd.DataFrame, p
     return evidence, china
 
 
+def _kinds(query: TieQuery) -> tuple[str, ...]:
+    return tuple(k for k in query.kinds if k in ("direct", "dual_affiliation")) or ("direct", "dual_affiliation")
+
+
 def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.DataFrame:
     """One row per unit: works with ties, Dutch authors, distinct entities, China
     co-publications, the share of those with ties, years and a per-year trend.
 
     Sorted by works (descending), then unit, so both stores give the same table.
+    Counted in the store (see the module note); equal to
+    ``exposure_table(*exposure_inputs(store, query), by)``.
     """
     if by not in DIMENSIONS:
         raise InputError(f"--by must be one of {', '.join(DIMENSIONS)}; got {by!r}")
-    evidence, china = exposure_inputs(store, query or TieQuery())
-    return exposure_table(evidence, china, by)
+    query = query or TieQuery()
+    kinds = _kinds(query)
+    params = {"by": by, "country": query.country, "institution": query.institution, "since": query.since,
+              "until": query.until}
+    ties = pd.DataFrame(store.run("exposure_ties", {
+        **params, "department": query.department, "field": query.field, **target_params(query.target),
+        "direct": "direct" in kinds, "dual": "dual_affiliation" in kinds}))
+    if ties.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    if by == "branch":
+        chains = {e["id"]: e["chain_names"] for e in store.run("entities", {})}
+        ties["chain"] = [chains.get(e) for e in ties["entity_id"]]
+    counts = pd.DataFrame(store.run("exposure_china", params))
+    if counts.empty:
+        china: pd.Series | int = 0
+    elif by == "branch":
+        china = int(counts["china_works"].sum())  # one row: every unit column is empty
+    else:
+        china = units_of(counts, by, evidence=False).groupby("unit_id")["china_works"].sum()
+    return _tabulate(ties, china, by)
 
 
 def exposure_table(evidence: pd.DataFrame, china: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -108,6 +135,18 @@ def exposure_table(evidence: pd.DataFrame, china: pd.DataFrame, by: str) -> pd.D
         raise InputError(f"--by must be one of {', '.join(DIMENSIONS)}; got {by!r}")
     if evidence.empty:
         return pd.DataFrame(columns=COLUMNS)
+    if china.empty:
+        den: pd.Series | int = 0
+    elif by == "branch":
+        den = china["work_id"].nunique()
+    else:
+        den = units_of(china, by, evidence=False).groupby("unit_id")["work_id"].nunique()
+    return _tabulate(evidence, den, by)
+
+
+def _tabulate(evidence: pd.DataFrame, china: pd.Series | int, by: str) -> pd.DataFrame:
+    """The exposure table from tie rows (evidence rows, or their distinct reduction) and the
+    China co-publication works per unit id (a number for every unit when `by` is branch)."""
     ev = units_of(evidence, by, evidence=True)
     grouped = ev.groupby(["unit_id", "unit"], sort=True)
     table = grouped.agg(works=("work_id", "nunique"), authors=("source_author_id", "nunique"),
@@ -119,15 +158,10 @@ def exposure_table(evidence: pd.DataFrame, china: pd.DataFrame, by: str) -> pd.D
         {int(y): int(n) for y, n in trend.loc[u].items()} if u in trend.index.get_level_values(0) else {}
         for u in table["unit_id"]
     ]
-    if china.empty:
-        table["china_works"] = 0
+    if isinstance(china, pd.Series):
+        table["china_works"] = [int(china.get(u, 0)) for u in table["unit_id"]]
     else:
-        den = units_of(china, by, evidence=False).groupby("unit_id")["work_id"].nunique()
-        if by == "branch":
-            total = china["work_id"].nunique()
-            table["china_works"] = total
-        else:
-            table["china_works"] = [int(den.get(u, 0)) for u in table["unit_id"]]
+        table["china_works"] = int(china)
     table["share"] = [round(w / c, 4) if c else None for w, c in zip(table["works"], table["china_works"], strict=True)]
     table = table.sort_values(["works", "unit_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
     for column in ("works", "authors", "entities", "china_works", "first_year", "last_year"):

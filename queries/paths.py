@@ -4,16 +4,22 @@ A path is one concrete chain of evidence from a Dutch institution (and departmen
 watchlist entity and up its hierarchy; every edge that comes from a publication names the
 OpenAlex work, its DOI and, for affiliations, the raw string as printed. Paths of the same
 kind between the same people and the same pair of units are folded into one, with every
-supporting work listed, and ranked by strength: directness, number of works, recency.
+supporting work listed, and ranked: evidence strength (`queries.strength`: strong, supported,
+weak), directness, number of works, recency. Ties weaker than ``min_strength`` are hidden,
+and counted in the report's summary.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-__all__ = ["KIND_ORDER", "build_path", "evidence_works", "group_key", "rank_paths", "paths_report"]
+from queries.strength import DEFAULT_MIN_STRENGTH, LEVELS, at_least, group_strength, row_strength
+
+__all__ = ["KIND_ORDER", "STRENGTH_ORDER", "build_path", "evidence_works", "group_key", "hidden_note", "rank_paths",
+           "paths_report"]
 
 KIND_ORDER = {"dual_affiliation": 0, "direct": 1, "career": 2, "indirect": 3}
+STRENGTH_ORDER = {level: len(LEVELS) - 1 - i for i, level in enumerate(LEVELS)}  #: strong 0 ... weak 2
 
 
 def _node(id_: str, label: str, name: str, **extra: object) -> dict:
@@ -36,6 +42,7 @@ def _hierarchy(row: dict) -> tuple[list[dict], list[dict]]:
 def build_path(row: dict) -> dict:
     """Nodes and edges for one evidence row (any kind)."""
     kind = row["kind"]
+    strength = row_strength(row).level
     src_inst, tgt_inst = row["source_institution_id"], row["target_institution_id"]
     x, y = row["source_author_id"], row["target_author_id"]
     nodes = [_node(src_inst, "Institution", row["source_institution"], sector=row.get("source_sector") or "")]
@@ -48,20 +55,28 @@ def build_path(row: dict) -> dict:
     nodes.append(_node(x, "Author", row["source_author"]))
     edges.append(_edge("AFFILIATED_WITH", x, src_inst, src_work, row.get("doi") if src_work == row["work_id"] else None,
                        row.get("year") if src_work == row["work_id"] else None, row["source_raw"],
-                       matched_by=row.get("source_matched_by")))
+                       matched_by=row.get("source_matched_by"), alias=row.get("source_alias") or "",
+                       strength=strength))
+    # the name and ORCID as printed on each work (evidence rows of direct, dual, career ties)
+    printed = {side: {"raw_author_name": row.get(f"{side}_raw_author_name") or None,
+                      "orcid": row.get(f"{side}_orcid") or None, "strength": strength}
+               for side in ("source", "target")}
     if kind in ("direct", "dual_affiliation"):
         nodes.append(_node(row["work_id"], "Work", row.get("title") or "", doi=row.get("doi"), year=row.get("year")))
-        edges.append(_edge("AUTHORED", x, row["work_id"], row["work_id"], row.get("doi"), row.get("year")))
+        edges.append(_edge("AUTHORED", x, row["work_id"], row["work_id"], row.get("doi"), row.get("year"),
+                           **printed["source"]))
         if kind == "direct":
             nodes.append(_node(y, "Author", row["target_author"]))
-            edges.append(_edge("AUTHORED", y, row["work_id"], row["work_id"], row.get("doi"), row.get("year")))
+            edges.append(_edge("AUTHORED", y, row["work_id"], row["work_id"], row.get("doi"), row.get("year"),
+                               **printed["target"]))
         target_work, target_doi, target_year = row["work_id"], row.get("doi"), row.get("year")
     elif kind == "career":
         nodes.append(_node(row["work_id"], "Work", row.get("title") or "", doi=row.get("doi"), year=row.get("year")))
         nodes.append(_node(row["target_work_id"], "Work", "", doi=row.get("target_doi"), year=row.get("target_year")))
-        edges.append(_edge("AUTHORED", x, row["work_id"], row["work_id"], row.get("doi"), row.get("year")))
+        edges.append(_edge("AUTHORED", x, row["work_id"], row["work_id"], row.get("doi"), row.get("year"),
+                           **printed["source"]))
         edges.append(_edge("AUTHORED", x, row["target_work_id"], row["target_work_id"], row.get("target_doi"),
-                           row.get("target_year")))
+                           row.get("target_year"), **printed["target"]))
         target_work, target_doi, target_year = row["target_work_id"], row.get("target_doi"), row.get("target_year")
     else:  # indirect
         for via in row.get("via", []):
@@ -74,7 +89,8 @@ def build_path(row: dict) -> dict:
         target_work, target_doi, target_year = row["target_work_id"], None, row.get("target_year")
     nodes.append(_node(tgt_inst, "Institution", row["target_institution"]))
     edges.append(_edge("AFFILIATED_WITH", y, tgt_inst, target_work, target_doi, target_year, row["target_raw"],
-                       matched_by=row.get("target_matched_by")))
+                       matched_by=row.get("target_matched_by"), alias=row.get("target_alias") or "",
+                       strength=strength))
     entity_nodes, entity_edges = _hierarchy(row)
     if entity_nodes:
         edges.append(_edge("MATCHES", tgt_inst, entity_nodes[0]["id"], rule=row.get("match_rule") or "",
@@ -117,13 +133,17 @@ def evidence_works(row: dict) -> set[str]:
     return works
 
 
-def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool = False) -> list[dict]:
+def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool = False,
+               min_strength: str = DEFAULT_MIN_STRENGTH, hidden: Counter | None = None) -> list[dict]:
     """Fold evidence rows into paths, keep the ``k`` strongest per (source unit, entity) pair.
 
-    Strength: kind (dual affiliation > direct > career > indirect), then more works, then a
-    more recent latest year; ties broken by ids so both stores give the same order. With
-    ``evidence``, each path keeps the rows it folds (one per supporting work) under
-    ``path["evidence"]``: investigators need every work's raw strings, not only the strongest.
+    Order: evidence strength (strong > supported > weak, `queries.strength`), then kind
+    (dual affiliation > direct > career > indirect), then more works, then a more recent
+    latest year; ties broken by ids so both stores give the same order. Ties weaker than
+    ``min_strength`` are left out before the ``k`` per pair are chosen, and counted by level
+    in ``hidden`` when given. With ``evidence``, each path keeps the rows it folds (one per
+    supporting work) under ``path["evidence"]``: investigators need every work's raw
+    strings, not only the strongest.
     """
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
@@ -135,15 +155,21 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool 
         works = sorted({w for m in members for w in evidence_works(m)})
         if len(works) < min_works:
             continue
+        strength = group_strength(members)
+        if not at_least(strength.level, min_strength):
+            if hidden is not None:
+                hidden[strength.level] += 1
+            continue
         years = [m.get("year") for m in members if m.get("year")] + \
                 [m.get("target_year") for m in members if m.get("target_year")]
         first, last = (min(years), max(years)) if years else (None, None)
-        ranked.append(((KIND_ORDER[key[0]], -len(works), -(last or 0), key), members, works, first, last))
+        ranked.append(((STRENGTH_ORDER[strength.level], KIND_ORDER[key[0]], -len(works), -(last or 0), key),
+                       members, works, first, last, strength))
     ranked.sort(key=lambda r: r[0])
     per_pair: dict[tuple, int] = defaultdict(int)
     kept = []
-    for sort_key, members, works, first, last in ranked:
-        key = sort_key[3]
+    for sort_key, members, works, first, last, strength in ranked:
+        key = sort_key[-1]
         pair = (key[2], key[3], key[4])  # source institution, department, entity
         if per_pair[pair] >= k:
             continue
@@ -151,6 +177,7 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool 
         best = max(members, key=lambda r: (r.get("year") or 0, r["work_id"], r.get("source_raw") or "",
                                            r.get("target_raw") or ""))
         path = build_path(best)
+        path.update(strength.fields())
         path["works"] = works
         if evidence:
             path["evidence"] = sorted(members, key=lambda r: (r.get("year") or 0, r["work_id"]))
@@ -161,20 +188,41 @@ def rank_paths(rows: list[dict], k: int = 3, min_works: int = 1, evidence: bool 
     return kept
 
 
+def hidden_note(hidden: dict[str, int], min_strength: str) -> str:
+    """The summary's sentence on the ties left out as too weak, and how to show them."""
+    if not any(hidden.values()):
+        return ""
+    parts = [f"{n} {level} tie{'s' if n > 1 else ''}" + (" (nothing beyond one author id links the two "
+                                                          "affiliations)" if level == "weak" else "")
+             for level, n in sorted(hidden.items()) if n]
+    weakest = min((level for level, n in hidden.items() if n), key=LEVELS.index)
+    return (f"{' and '.join(parts)} hidden below --min-strength {min_strength}; "
+            f"show them with --min-strength {weakest}")
+
+
 def paths_report(rows: list[dict], filters: dict, k: int = 3, min_works: int = 1, evidence: bool = False,
-                 evidence_rows: int | None = None) -> dict:
+                 evidence_rows: int | None = None, min_strength: str | None = None) -> dict:
     """The `ties paths --json` document: ranked paths and a summary of the evidence.
 
     ``evidence_rows`` is the number of evidence rows found when ``rows`` holds only those
-    of the paths kept (`queries.ranked`); by default ``len(rows)``.
+    of the paths kept (`queries.ranked`); by default ``len(rows)``. ``min_strength``
+    defaults to the query's (``filters["min_strength"]``), else ``supported``.
     """
-    paths = rank_paths(rows, k=k, min_works=min_works, evidence=evidence)
+    min_strength = min_strength or filters.get("min_strength") or DEFAULT_MIN_STRENGTH
+    hidden: Counter = Counter()
+    paths = rank_paths(rows, k=k, min_works=min_works, evidence=evidence, min_strength=min_strength, hidden=hidden)
     by_kind: dict[str, int] = defaultdict(int)
+    by_strength: dict[str, int] = defaultdict(int)
     for path in paths:
         by_kind[path["kind"]] += 1
+        by_strength[path["strength"]] += 1
     summary = {
         "paths": len(paths),
         "by_kind": dict(sorted(by_kind.items())),
+        "by_strength": dict(sorted(by_strength.items())),
+        "min_strength": min_strength,
+        "hidden_by_strength": dict(sorted(hidden.items())),
+        "hidden_note": hidden_note(hidden, min_strength),
         "evidence_rows": len(rows) if evidence_rows is None else evidence_rows,
         "works": len({w for p in paths for w in p["works"]}),
         "source_institutions": len({p["source"]["institution_id"] for p in paths}),

@@ -5,7 +5,8 @@ each kind of tie has exactly one right answer:
 
 - direct            TU Delft (x1) and NUDT (y1) on W1, 2018
 - dual_affiliation  x2 lists TU Delft and NUDT on W2, 2019
-- career            c1 at NUDT on W3 (2015), at University of Amsterdam on W4 (2020)
+- career            c1 at NUDT on W3 (2015), at University of Amsterdam on W4 (2020), the same
+                    ORCID on both works: a corroborated move (strength "supported")
 - indirect          x3 (UvA) - z1 (Tsinghua, civilian) - y2 (Army Medical University), W5 and W6
 - industry          x1 (TU Delft) and h1 (Harbin Institute of Technology) on W7, 2021
 - not a tie         W9: TU Delft with UvA only
@@ -36,6 +37,10 @@ RAW = {
 }
 
 
+#: synthetic ORCIDs (prefix 9999, never issued); c1's on both periods corroborates the move
+ORCIDS = {"c1": "https://orcid.org/9999-0000-0000-0010"}
+
+
 def institution(key: str) -> dict:
     oid, name, country, ror = INSTITUTIONS[key]
     return {"id": OA + oid, "display_name": name, "ror": ror, "country_code": country,
@@ -45,7 +50,8 @@ def institution(key: str) -> dict:
 def authorship(author: str, keys: list[str], position: str = "middle") -> dict:
     return {
         "author_position": position,
-        "author": {"id": f"{OA}A90000000{author}", "display_name": f"Test Author {author}", "orcid": None},
+        "author": {"id": f"{OA}A90000000{author}", "display_name": f"Test Author {author}",
+                   "orcid": ORCIDS.get(author)},
         "institutions": [institution(k) for k in keys],
         "countries": sorted({INSTITUTIONS[k][2] for k in keys}),
         "is_corresponding": False,

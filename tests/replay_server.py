@@ -16,7 +16,9 @@ Faults are keyed by page number (``offset // per_page + 1``):
 Fault names: ``429`` (Retry-After: ``retry_after``), ``quota`` (long Retry-After,
 X-RateLimit-Remaining: 0), ``500``, ``503``, ``drop`` (close without answering),
 ``cut`` (close halfway through the body), ``truncate`` (a complete HTTP answer whose
-JSON is cut), ``401``, ``403``, ``hang`` (wait until :meth:`release`).
+JSON is cut), ``400``, ``401``, ``403``, ``404``, ``hang`` (wait until :meth:`release`).
+With ``echo = True`` every JSON answer repeats the request (path with the API key) in its
+body and an ``X-Echo`` header.
 
 Example::
 
@@ -126,6 +128,9 @@ class ReplayServer:
         self.quota_reset = quota_reset
         self.merged = merged or {}
         self.daily_limit = daily_limit
+        #: answer with the request echoed back (path with every parameter, the API key too) in
+        #: the body and an ``X-Echo`` header, as some proxies and error pages do
+        self.echo = False
         self.faults: dict[int, list[str]] = {}
         self.always: dict[int, str] = {}
         self.requests: list[dict[str, Any]] = []
@@ -273,6 +278,8 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 self.send_json(int(fault), errors["500"])
             elif fault in ("401", "403"):
                 self.send_json(int(fault), errors[fault])
+            elif fault in ("400", "404"):
+                self.send_json(int(fault), errors[fault])
             else:
                 raise ValueError(f"unknown fault {fault!r}")
             return True
@@ -280,6 +287,9 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
         def send_json(
             self, status: int, body: Any, truncate: bool = False, retry_after: str | None = None
         ) -> None:
+            if server.echo and isinstance(body, dict):
+                body = {**body, "message": f"{body.get('message', '')} request was {self.path}",
+                        "echo": {"path": self.path, "headers": dict(self.headers)}}
             payload = json.dumps(body).encode()
             if truncate:
                 payload = payload[: len(payload) // 2]
@@ -290,6 +300,8 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             if retry_after is not None:
                 self.send_header("Retry-After", retry_after)
+            if server.echo:
+                self.send_header("X-Echo", self.path)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

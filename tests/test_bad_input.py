@@ -296,3 +296,99 @@ def test_a_fifo_or_an_empty_folder_is_refused_before_anything_is_read(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no OpenAlex files"):
         input_files([tmp_path / "empty"])
+
+
+# -- one bad record costs only itself ------------------------------------------------------
+
+
+def test_a_lone_surrogate_in_one_title_costs_no_record_and_is_counted(tmp_path, resolver):
+    works = [good_work(n) for n in range(1, 201)]
+    data = orjson.dumps({"meta": {}, "results": works}).replace(b"Test work 7\"", b"Test work 7\\ud800\"")
+    folder = tmp_path / "in"
+    _write(folder, "page.json", data)
+    config = Config(home=tmp_path / "home")
+    report = ingest([folder], config, progress=False, resolver=resolver)
+    assert report.rejected == 0 and report.works == 200
+    assert len(report.repairs) == 1 and "2 lone surrogate escapes" in report.repairs[0]
+    titles = read_tables(config.tables_dir)["works"].set_index("id")["title"]
+    assert titles[good_work(7)["id"]] == "Test work 7\ufffd"
+
+
+def test_a_page_with_one_broken_record_keeps_the_others_and_counts_the_loss_per_file(tmp_path, resolver):
+    records = [orjson.dumps(good_work(n)) for n in (1, 2, 3)]
+    records[1] = records[1].replace(b'"publication_year":2019', b'"publication_year":20x19')  # not JSON
+    page = b'{"request": {"url": "x"}, "response": {"meta": {}, "results": [' + b",".join(records) + b"]}}"
+    folder = tmp_path / "in"
+    path = _write(folder, "page_00001.json", page)
+    truncated = _write(folder, "page_00002.json", orjson.dumps({"results": [good_work(4), good_work(5)]})[:-60])
+    config = Config(home=tmp_path / "home")
+    report = ingest([folder], config, progress=False, resolver=resolver)
+    assert _stored_work_ids(config) == {good_work(n)["id"] for n in (1, 3, 4)}
+    assert report.lost_by_file() == {str(path): 1, str(truncated): 1}
+    assert any(r.origin == f"{path}#results[1]" for r in report.rejections)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("title", {"a": 1}), ("display_name", ["x"]), ("doi", 10), ("type", True), ("is_synthetic", "no"),
+    ("is_synthetic", 1),
+])
+def test_a_wrong_type_is_rejected_by_name_not_coerced(field, value):
+    record = {**good_work(1), field: value}
+    with pytest.raises(RecordError) as error:
+        normalise_work(record)
+    assert error.value.field == field and "expected" in error.value.reason
+
+
+@pytest.mark.parametrize("path, value", [
+    (("authorships", 0, "author", "display_name"), {"a": 1}),
+    (("authorships", 0, "raw_author_name"), 5),
+    (("authorships", 0, "institutions", 0, "display_name"), ["x"]),
+    (("authorships", 0, "institutions", 0, "country_code"), 31),
+    (("authorships", 0, "is_corresponding"), "yes"),
+    (("authorships", 0, "author", "is_synthetic"), "no"),
+])
+def test_a_wrong_type_inside_an_authorship_is_rejected_naming_the_field(path, value):
+    record = _set(good_work(1), path, value)
+    with pytest.raises(RecordError) as error:
+        normalise_work(record)
+    assert error.value.field.startswith("authorships[0].") and path[-1] in error.value.field
+
+
+# -- shared facts come from the registries, not from the last record -------------------------
+
+
+def test_a_hostile_updated_date_never_becomes_the_data_date_and_does_not_stick(tmp_path, resolver):
+    from graph.tables import read_meta
+
+    config = Config(home=tmp_path / "home")
+    hostile = [good_work(1), good_work(2), good_work(3)]
+    hostile[0]["updated_date"] = "9999-12-31T00:00:00"
+    hostile[1]["updated_date"] = "2026-13-45<img src=x onerror=alert(1)>"
+    hostile[2]["updated_date"] = "2025-03-04T10:00:00"
+    ingest([_write(tmp_path / "a", "w.json", orjson.dumps(hostile))], config, progress=False, resolver=resolver)
+    assert read_meta(config.tables_dir)["data_date"] == "2025-03-04"
+    # a table set written before this rule, holding a future date, is corrected by the next clean load
+    meta_path = config.tables_dir / "_meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "data_date": "9999-12-31"}))
+    clean = good_work(4)
+    clean["updated_date"] = "2025-06-01T00:00:00"
+    ingest([_write(tmp_path / "b", "w.json", orjson.dumps(clean))], config, progress=False, resolver=resolver)
+    assert read_meta(config.tables_dir)["data_date"] == "2025-06-01"
+
+
+def test_institution_facts_come_from_the_registries_not_from_the_last_record(tmp_path, resolver):
+    from tests.corpus import inst
+
+    renamed = good_work(2)
+    for one in renamed["authorships"]:
+        for institution in one["institutions"]:
+            institution.update(display_name="<img src=x onerror=alert(1)>", country_code="XX", type="funder")
+    config = Config(home=tmp_path / "home")
+    ingest([_write(tmp_path / "a", "w.jsonl", orjson.dumps(good_work(1)) + b"\n" + orjson.dumps(renamed))],
+           config, progress=False, resolver=resolver)
+    institutions = read_tables(config.tables_dir)["institutions"].set_index("id")
+    assert institutions.loc[inst("TUD"), "name"] == "Delft University of Technology"
+    assert institutions.loc[inst("TUD"), "country"] == "NL"
+    assert institutions.loc[inst("NUDT"), "name"] == "National University of Defense Technology"
+    assert institutions.loc[inst("NUDT"), "country"] == "CN"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from queries.evidence import KINDS
 from ties.cli import cli
 
 
@@ -73,7 +74,8 @@ def test_paths_are_the_same_in_every_process(home: Path, tmp_path: Path):
     outputs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = subprocess.run([sys.executable, "-m", "ties", "paths", "--to", "all", "--max-hops", "3", "--json"],
+        result = subprocess.run([sys.executable, "-m", "ties", "paths", "--to", "all", "--max-hops", "3", "--json",
+                                 *[a for kind in KINDS for a in ("--kind", kind)]],
                                 env=env, capture_output=True, text=True, check=True)
         outputs.append(json.loads(result.stdout))
     assert outputs[0] == outputs[1]

@@ -55,3 +55,79 @@ def test_department_ids_are_stable_slugs_under_the_institution():
     a = department_id("https://openalex.org/I98358874", "Department of Physics")
     b = department_id("https://openalex.org/I98358874", "Department  of  physics")
     assert a == b == "https://openalex.org/I98358874#department-of-physics"
+
+
+# ------------------------------------------------------------------ issue 14: Dutch units
+from loaders.matcher import Matcher  # noqa: E402
+
+_MATCHER = Matcher()
+
+
+def _units(text: str) -> list[tuple[str, str | None]]:
+    return [(i["name"], i["department"]) for i in _MATCHER.describe(text)["institutions"]]
+
+
+@pytest.mark.parametrize("raw, institution, department", [
+    ("QuTech, Delft University of Technology, Lorentzweg 1, Delft", "Delft University of Technology", "QuTech"),
+    ("MESA+ Institute for Nanotechnology, University of Twente, Enschede", "University of Twente",
+     "MESA+ Institute for Nanotechnology"),
+    ("Kavli Institute of Nanoscience, Delft, The Netherlands", "Delft University of Technology",
+     "Kavli Institute of Nanoscience"),
+    ("Zernike Institute for Advanced Materials, University of Groningen", "University of Groningen",
+     "Zernike Institute for Advanced Materials"),
+    ("Donders Institute for Brain, Cognition and Behaviour, Radboud University, Nijmegen",
+     "Radboud University Nijmegen", "Donders Institute for Brain, Cognition and Behaviour"),
+    ("Debye Institute for Nanomaterials Science, Utrecht University", "Utrecht University",
+     "Debye Institute for Nanomaterials Science"),
+    ("LIACS, Leiden University, Leiden, The Netherlands", "Leiden University",
+     "Leiden Institute of Advanced Computer Science"),
+    ("Van 't Hoff Institute for Molecular Sciences, University of Amsterdam", "University of Amsterdam",
+     "Van 't Hoff Institute for Molecular Sciences"),
+    ("Institute for Molecules and Materials, Radboud University, Nijmegen", "Radboud University Nijmegen",
+     "Institute for Molecules and Materials"),
+    ("Bernoulli Institute, University of Groningen, Groningen", "University of Groningen",
+     "Bernoulli Institute for Mathematics, Computer Science and Artificial Intelligence"),
+    ("Delft Center for Systems and Control, Delft University of Technology", "Delft University of Technology",
+     "Delft Center for Systems and Control"),
+    ("Quantum Transport Group, Kavli Institute of Nanoscience, TU Delft", "Delft University of Technology",
+     "Quantum Transport Group"),
+])
+def test_named_dutch_institutes_and_groups_are_departments(raw, institution, department):
+    assert (institution, department) in _units(raw)
+
+
+def test_the_dutch_and_english_forms_of_a_unit_are_one_department():
+    from loaders.resolve import ProjectResolver
+
+    resolver = ProjectResolver()
+    tud = "https://openalex.org/I98358874"
+    english = resolver.department("Department of Microelectronics, Delft University of Technology", tud,
+                                  "Delft University of Technology")
+    dutch = resolver.department("Department of Microelektronica, TU Delft, Delft", tud,
+                                "Delft University of Technology")
+    afdeling = resolver.department("Afdeling Microelektronica, Technische Universiteit Delft", tud,
+                                   "Delft University of Technology")
+    assert english == dutch == afdeling == (f"{tud}#department-of-microelectronics", "Department of Microelectronics")
+
+
+def test_department_names_keep_the_printed_spacing_and_punctuation():
+    assert parse_department("Huygens-Kamerlingh Onnes Laboratory, Leiden University") == \
+        "Huygens-Kamerlingh Onnes Laboratory"
+    assert parse_department("Quantum-Optics Group, Dept. of Physics, Leiden") == "Quantum-Optics Group"
+
+
+@pytest.mark.parametrize("raw", [
+    "TUDelft, Mekelweg 4, Delft", "Technical University Delft, The Netherlands",
+    "Kavli Institute of Nanoscience, Delft, The Netherlands", "Delft Univ Technol, Delft, Netherlands",
+])
+def test_loose_forms_of_tu_delft_resolve(raw):
+    assert [n for n, _ in _units(raw)] == ["Delft University of Technology"]
+
+
+@pytest.mark.parametrize("raw, name", [
+    ("TU/e, Eindhoven, The Netherlands", "Eindhoven University of Technology"),
+    ("VU University, Amsterdam, The Netherlands", "Vrije Universiteit Amsterdam"),
+    ("Univ Med Cntr Utrecht, Utrecht, Netherlands", "University Medical Center Utrecht"),
+])
+def test_loose_dutch_names_and_acronyms_resolve(raw, name):
+    assert [n for n, _ in _units(raw)] == [name]

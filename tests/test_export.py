@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.tables import read_meta
-from queries.evidence import TieQuery
+from queries.evidence import KINDS, TieQuery
 from queries.export import FORMATS, gather, render, subgraph_from_paths, to_graphml
 from queries.registry import render as render_query
 from tests.corpus import inst
@@ -28,7 +28,7 @@ def bundle(known_home):
 
     store = LadybugStore(known_home.ladybug_dir, read_only=True, queries=render_query)
     try:
-        return gather(store, TieQuery(target="all", max_hops=3), read_meta(known_home.tables_dir))
+        return gather(store, TieQuery(target="all", max_hops=3, kinds=KINDS), read_meta(known_home.tables_dir))
     finally:
         store.close()
 

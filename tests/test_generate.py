@@ -289,10 +289,11 @@ def test_authors_per_work_and_works_per_author_are_heavy_tailed() -> None:
 
 def test_mix_options_change_the_corpus_and_bad_options_are_refused(tmp_path: Path) -> None:
     summary = write_corpus(tmp_path / "no-cmc", 1000, 1, "jsonl", cmc_share=0.0)
-    assert summary.counts["with_pla"] <= 2 * 9  # only the planted PLA works remain
+    assert summary.counts["with_pla"] <= 2 * 10  # only the planted PLA works remain (10 per set)
     summary = write_corpus(tmp_path / "all-nl-cn", 1000, 1, "jsonl", china_share=1.0,
                            nl_share=1.0)
-    assert summary.counts["nl_only"] <= 2 and summary.counts["cn_only"] <= 2 * 3
+    # planted per set: at most 2 Dutch-only works (career, merged identity), 4 China-only
+    assert summary.counts["nl_only"] <= 2 * 2 and summary.counts["cn_only"] <= 2 * 4
     with pytest.raises(InputError, match="unknown option"):
         list(generate_works(1, colour="red"))
     with pytest.raises(InputError, match="china_share"):

@@ -111,7 +111,8 @@ def test_a_hostile_institution_name_is_data_shown_verbatim_in_the_evidence(in_ho
     code, out, err = run_cli(["paths", "--kind", "direct", "--json"], capsys)
     assert code == 0, err
     (path,) = json.loads(out)["paths"]
-    assert path["source"]["institution"] == HOSTILE_NAME
+    # the record's hostile display_name does not rename a registry institution (issue 18)
+    assert path["source"]["institution"] == "Delft University of Technology"
     authors = {n["name"] for n in path["nodes"] if n["label"] == "Author"}
     assert HOSTILE[0] in authors
 
@@ -176,7 +177,7 @@ def test_hostile_values_on_neo4j_find_nothing_and_delete_nothing(hostile_home, n
             assert json.loads(out)["paths"] == []
     assert store.counts() == before
     code, out, _ = run_cli(["paths", "--store", "neo4j", "--kind", "direct", "--json"], capsys)
-    assert json.loads(out)["paths"][0]["source"]["institution"] == HOSTILE_NAME
+    assert json.loads(out)["paths"][0]["source"]["institution"] == "Delft University of Technology"  # registry
 
 
 @pytest.mark.neo4j

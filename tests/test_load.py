@@ -40,7 +40,7 @@ def test_load_json_reports_the_distinct_records_of_the_input(home: Path, tmp_pat
     result = CliRunner().invoke(cli, ["load", str(page), "--json"])
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output.strip().splitlines()[-1])
-    assert counts == {**expected_counts(known_works()), "rejected": 0}
+    assert counts == {**expected_counts(known_works()), "rejected": 0, "unresolved": 0}
 
 
 def test_loading_the_same_files_twice_changes_no_count(config, tmp_path: Path):
@@ -100,7 +100,11 @@ def test_real_openalex_responses_load_with_the_right_counts(config):
     paths = [REFERENCE / name for name in REFERENCE_FILES]
     report = ingest(paths, config, progress=False)
     expected = expected_counts(_reference_works(paths))
-    assert report.summary() == {**expected, "rejected": 0}
+    summary = report.summary()
+    # raw strings that name nothing the project knows are counted and listed, not lost (issue 14)
+    assert summary.pop("unresolved") == len(
+        {json.loads(line)["raw_affiliation"] for line in (config.home / "unresolved_affiliations.jsonl").open()})
+    assert summary == {**expected, "rejected": 0}
     tables = read_tables(config.tables_dir)
     assert len(tables["works"]) == expected["works"]
     assert tables["affiliated_with"]["raw_affiliation"].ne("").mean() > 0.9

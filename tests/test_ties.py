@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from queries.evidence import TieQuery, find_evidence
+from queries.evidence import KINDS, TieQuery, find_evidence
 from queries.paths import paths_report
 from queries.registry import render
 from tests.corpus import author, inst
@@ -74,7 +74,7 @@ def test_department_is_parsed_from_the_dutch_raw_string(known_local):
 
 
 def test_every_publication_edge_of_every_path_names_its_work(known_local):
-    report = paths_report(find_evidence(known_local, TieQuery()), {}, k=5)
+    report = paths_report(find_evidence(known_local, TieQuery(kinds=KINDS)), {}, k=5)
     assert report["summary"]["by_kind"] == {"career": 1, "direct": 1, "dual_affiliation": 1, "indirect": 1}
     for path in report["paths"]:
         assert path["nodes"][0]["label"] == "Institution"
@@ -87,7 +87,7 @@ def test_every_publication_edge_of_every_path_names_its_work(known_local):
 
 
 def test_paths_are_ranked_dual_then_direct_then_career_then_indirect(known_local):
-    report = paths_report(find_evidence(known_local, TieQuery()), {}, k=5)
+    report = paths_report(find_evidence(known_local, TieQuery(kinds=KINDS)), {}, k=5)
     assert [p["kind"] for p in report["paths"]] == ["dual_affiliation", "direct", "career", "indirect"]
     assert [p["rank"] for p in report["paths"]] == [1, 2, 3, 4]
 
@@ -115,7 +115,7 @@ def test_an_author_with_a_direct_tie_still_shows_an_indirect_tie_to_another_enti
         work(21, 2019, [authorship("z5", ["THU"]), authorship("y3", ["AMU"])]),
     ]
     store = _load(config, tmp_path, works)
-    rows = find_evidence(store, TieQuery(target="all"))
+    rows = find_evidence(store, TieQuery(target="all", kinds=KINDS))
     store.close()
     assert _pairs(rows, "direct") == {(inst("TUD"), NUDT)}
     assert _pairs(rows, "indirect") == {(inst("TUD"), inst("AMU"))}
@@ -130,7 +130,7 @@ def test_an_indirect_path_lists_every_work_of_its_chain(config, tmp_path):
         work(32, 2018, [authorship("z7", ["THU"]), authorship("y4", ["NUDT"])]),
     ]
     store = _load(config, tmp_path, works)
-    report = paths_report(find_evidence(store, TieQuery(max_hops=3)), {})
+    report = paths_report(find_evidence(store, TieQuery(max_hops=3, kinds=KINDS)), {})
     store.close()
     (path,) = [p for p in report["paths"] if p["kind"] == "indirect"]
     assert path["hops"] == 3

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import orjson
@@ -175,3 +176,36 @@ def test_every_military_entry_of_the_real_aspi_tracker_is_known_to_the_watchlist
     missing = [r["name"] for r in report["added"] if r["category"] == "Military"]
     assert missing == []
     assert report["removed"] == []
+
+
+# ------------------------------------------------------------------ issue 14: the alias audit
+def _generic_names():
+    """(entity, name) for every name that is only allowed with context."""
+    from loaders.watchlist import load_watchlist
+
+    for entity in load_watchlist().entities.values():
+        names = list(entity.context_aliases)
+        if entity.match in ("context", "city"):
+            names += [entity.name, *entity.aliases]
+        for name in names:
+            # a name that says China itself ("... of China", "Chinese ...") is its own context
+            if name.isascii() and not re.search(r"(?i)\b(?:china|chinese|pla|people'?s liberation)\b", name):
+                yield entity, name
+
+
+@pytest.mark.parametrize("entity, name", list(_generic_names()), ids=lambda x: getattr(x, "id", x))
+def test_a_generic_name_never_counts_with_another_country_named(entity, name):
+    from loaders.matcher import Matcher
+
+    matcher = _matcher_for_audit(Matcher)
+    hit = matcher.match_text(f"{name}, Kiel, Germany")
+    assert hit is None or hit.entity.id != entity.id, (entity.id, name)
+
+
+_AUDIT: list = []
+
+
+def _matcher_for_audit(cls):
+    if not _AUDIT:
+        _AUDIT.append(cls())
+    return _AUDIT[0]

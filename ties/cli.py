@@ -36,6 +36,7 @@ COMMANDS = {
     "brokers": "brokers",
     "export": "export",
     "dashboard": "dashboard",
+    "diff": "diff",
     "neo4j": "neo4j",
 }
 

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
+from dashboards.labels import md
 
 data.header("Author profile")
 author_id = st.query_params.get("author", "")
@@ -14,7 +15,7 @@ name = st.text_input("Search an author by name", key="author_search", placeholde
 if name:
     found = data.frame("profile_author_search", {"name": name})
     if found.empty:
-        st.info(f"No author name contains {name!r}.")
+        st.info(f"No author name contains {md(repr(name))}.")
     else:
         ids = list(found["id"])
         labels = {r.id: f"{r.name} ({r.id.rsplit('/', 1)[-1]})" for r in found.itertuples()}
@@ -26,10 +27,10 @@ if not author_id:
 st.query_params["author"] = author_id
 affiliations = data.frame("profile_author_affiliations", {"author": author_id})
 if affiliations.empty:
-    st.warning(f"No affiliations recorded for {author_id}.")
+    st.warning(f"No affiliations recorded for {md(author_id)}.")
     st.stop()
-st.subheader(affiliations.iloc[0]["author"])
-st.write(author_id)
+st.subheader(md(affiliations.iloc[0]["author"]))
+st.text(author_id)
 
 st.markdown("**Affiliations over time** (a move between a Dutch and a watchlist institution is a career tie)")
 spans = affiliations.groupby(["institution", "country"], dropna=False).agg(
@@ -40,7 +41,7 @@ st.altair_chart(alt.Chart(affiliations).mark_circle(size=80).encode(
 st.dataframe(spans.sort_values("first"), hide_index=True, width="stretch")
 watch = affiliations.dropna(subset=["entity_id"])
 if not watch.empty:
-    st.write("Watchlist-matched affiliations: " + ", ".join(sorted(set(watch["entity_name"]))))
+    st.text("Watchlist-matched affiliations: " + ", ".join(sorted(set(watch["entity_name"]))))
 
 tabs = st.tabs(["Works", "Co-authors"])
 with tabs[0]:

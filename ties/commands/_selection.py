@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from queries.evidence import TieQuery
+from queries.evidence import TieQuery, check_source
 
 __all__ = ["tie_query_from", "tie_query_options"]
 
@@ -73,4 +73,4 @@ def tie_query_from(kwargs: dict, **fixed: Any) -> TieQuery:
             if value == () and typing.get_origin(typing.get_type_hints(TieQuery)[f.name]) is tuple:
                 continue  # a repeatable option not given: the default
             values[f.name] = value
-    return TieQuery(**{**values, **fixed})
+    return check_source(TieQuery(**{**values, **fixed}))

@@ -7,6 +7,7 @@ import click
 from graph.store import open_store
 from loaders.generate import write_corpus
 from loaders.ingest import ingest
+from queries.generations import record_after_load
 from ties.commands._common import config_from, run_dashboard
 
 DEMO_WORKS = 2000
@@ -23,6 +24,9 @@ def prepare_demo(progress: bool = True) -> dict:
     report = ingest([corpus], config, progress=progress)
     with open_store(config) as store:
         counts = store.load(config.tables_dir)
+    warning = record_after_load(config)  # the tie digest `ties diff` and the What changed page compare
+    if warning:
+        click.echo(warning, err=True)
     return {"corpus": str(corpus), "load": report.summary(), "store": counts}
 
 

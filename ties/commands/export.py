@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from queries import open_store
 from queries.export import FORMATS, SUFFIX, gather, render
 from ties.commands._common import config_from, echo_json, json_option, store_option
 from ties.commands._selection import tie_query_from, tie_query_options
+from ties.outputs import write_output
 
 
 @click.command("export")
@@ -20,9 +22,10 @@ from ties.commands._selection import tie_query_from, tie_query_options
               help="graphml | json (nodes and links) | csv (zip of nodes/edges/works) | html (offline) | md (report).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (a .zip for csv).")
+@click.option("--force", is_flag=True, help="Replace an existing file of that name (never writes through a link).")
 @store_option
 @json_option
-def command(fmt: str, out: Path, store: str | None, as_json: bool, **kwargs) -> None:
+def command(fmt: str, out: Path, force: bool, store: str | None, as_json: bool, **kwargs) -> None:
     """Export the evidence subgraph of the selected ties for investigators.
 
     Takes the same selection options as `ties paths`. Every edge that comes from a
@@ -34,13 +37,15 @@ def command(fmt: str, out: Path, store: str | None, as_json: bool, **kwargs) -> 
     """
     if not out.parent.is_dir():
         raise InputError(f"{out}: folder {out.parent} does not exist")
+    if os.path.lexists(out) and not force:  # before the queries run; write_output checks again
+        raise InputError(f"{out}: exists; not replaced (use --force)")
     query = tie_query_from(kwargs)
     config = config_from(store)
     require_tables(config.tables_dir)
     with open_store(config, read_only=True) as graph:
         bundle = gather(graph, query, read_meta(config.tables_dir))
     payload = render(bundle, fmt)
-    out.write_bytes(payload)
+    write_output(out, payload, force=force)
     G = bundle.graph
     result = {"out": str(out), "format": fmt, "bytes": len(payload), "paths": len(bundle.paths),
               "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from queries import open_store
+from queries.export import csv_text
 from queries.exposure import DIMENSIONS, exposure
 from ties.commands._common import config_from, echo_json, store_option
 from ties.commands._selection import tie_query_from, tie_query_options
@@ -37,7 +36,7 @@ def command(by: str, as_json: bool, as_csv: bool, store: str | None, **kwargs) -
     elif as_csv:
         out = table.copy()
         out["trend"] = [";".join(f"{y}:{n}" for y, n in t.items()) for t in out["trend"]]
-        out.to_csv(sys.stdout, index=False)
+        click.echo(csv_text(out), nl=False)
     else:
         if table.empty:
             click.echo("no ties found for these filters")

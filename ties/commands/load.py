@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from graph.errors import InputError
@@ -11,11 +9,12 @@ from graph.ids import institution_id
 from graph.store import open_store
 from loaders.ingest import ingest
 from loaders.resolve import ProjectResolver, watchlist_institution_ids
+from queries.generations import record_after_load
 from ties.commands._common import config_from, echo_json, json_option, store_option
 
 
 @click.command("load")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))  # str: "" stays "", not "."
 @click.option("--country", "countries", multiple=True, metavar="CC",
               help="Keep only works with an institution in this country (repeatable), e.g. NL.")
 @click.option("--institution", "institutions", multiple=True, metavar="ID",
@@ -28,7 +27,7 @@ from ties.commands._common import config_from, echo_json, json_option, store_opt
               help="How many rejected records to list.")
 @store_option
 @json_option
-def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: tuple[str, ...],
+def command(paths: tuple[str, ...], countries: tuple[str, ...], institutions: tuple[str, ...],
             with_watchlist: bool, show_rejections: int, store: str | None, as_json: bool) -> None:
     """Load OpenAlex works from files or folders.
 
@@ -56,6 +55,9 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
         raise InputError(f"no usable works in {report.files} file(s){first}{more}")
     with open_store(config) as graph:
         counts = graph.load(config.tables_dir)
+    warning = record_after_load(config)  # the tie digest `ties diff` and the What changed page compare
+    if warning:
+        click.echo(warning, err=True)
     if as_json:
         echo_json(report.summary())
         return
@@ -65,8 +67,15 @@ def command(paths: tuple[Path, ...], countries: tuple[str, ...], institutions: t
         + (f"; skipped {report.skipped} outside the chosen countries/institutions" if report.skipped else "")
         + (f"; {report.duplicates} duplicate work id(s), newest copy kept" if report.duplicates else "")
     )
+    if report.unresolved:
+        click.echo(f"{report.unresolved} raw affiliation string(s) name no institution the project knows "
+                   f"(OpenAlex linked none either): listed with their work ids in {report.unresolved_file}")
     click.echo(f"store ({config.store}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for rejection in report.rejections[:show_rejections]:
         click.echo(f"  rejected {rejection}", err=True)
     if report.rejected > show_rejections:
         click.echo(f"  ... and {report.rejected - show_rejections} more", err=True)
+    for file, lost in sorted(report.lost_by_file().items()):
+        click.echo(f"  lost in {file}: {lost} record(s) or part(s)", err=True)
+    for repair in report.repairs[:show_rejections]:
+        click.echo(f"  repaired {repair}", err=True)

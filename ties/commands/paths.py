@@ -36,6 +36,9 @@ def command(store: str | None, as_json: bool, **kwargs) -> None:
         if path["source"]["department"]:
             source += f" / {path['source']['department']}"
         chain = " > ".join(path["target"]["chain"])
-        click.echo(f"{path['rank']:>4}. [{path['kind']}] {source} -> {chain}  "
+        click.echo(f"{path['rank']:>4}. [{path['kind']}, {path['strength']}] {source} -> {chain}  "
                    f"({path['n_works']} works, {path['first_year']}-{path['last_year']})")
+        click.echo(f"      strength: {path['strength_note']}")
+    if summary.get("hidden_note"):
+        click.echo(summary["hidden_note"])
     click.echo(summary["note"])

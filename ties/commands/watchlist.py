@@ -19,6 +19,7 @@ import yaml
 from graph.errors import InputError
 from loaders.watchlist import load_watchlist, normalise_name
 from ties.commands._common import echo_json
+from ties.outputs import printable, write_output
 
 _PAREN_ZH = re.compile(r"\s*\(([^()]*[\u3400-\u9fff][^()]*)\)\s*$")
 
@@ -31,9 +32,14 @@ def read_list(path: Path) -> tuple[str | None, list[dict]]:
     InputError naming the file (and line or key) when it is neither shape.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not UTF-8 (byte {exc.start}); save the list as UTF-8") from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         return _read_misp(path, text)
     return _read_csv(path, text)
@@ -52,11 +58,12 @@ def _read_misp(path: Path, text: str) -> tuple[str | None, list[dict]]:
         if not isinstance(item, dict) or not isinstance(item.get("value"), str):
             raise InputError(f"{path}: values[{i}].value: missing")
         name, name_zh = _split_zh(item["value"])
-        meta = item.get("meta") or {}
+        meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+        aliases, categories = meta.get("aliases"), meta.get("categories")
         records.append({
             "name": name, "name_zh": name_zh,
-            "aliases": [a for a in meta.get("aliases") or [] if isinstance(a, str)],
-            "category": ", ".join(meta.get("categories") or []),
+            "aliases": [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
+            "category": ", ".join(c for c in categories if isinstance(c, str)) if isinstance(categories, list) else "",
         })
     return "ASPI", records
 
@@ -161,8 +168,9 @@ def command() -> None:
               help="Newer list: ASPI misp-galaxy JSON or OpenSanctions-style CSV.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Write a YAML proposal for review (never edits the shipped file).")
+@click.option("--force", is_flag=True, help="Replace an existing --out file (never writes through a link).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def update(source: Path, out: Path | None, as_json: bool) -> None:
+def update(source: Path, out: Path | None, force: bool, as_json: bool) -> None:
     """Report added, renamed and removed entities of a newer list against the watchlist.
 
     Example: ties watchlist update --from section_1286.csv --json
@@ -179,18 +187,17 @@ def update(source: Path, out: Path | None, as_json: bool) -> None:
                     for r in report["added"]],
             "rename": report["renamed"], "review_removed": report["removed"],
         }
-        out.write_text(yaml.safe_dump(proposal, allow_unicode=True, sort_keys=False),
-                       encoding="utf-8")
+        write_output(out, yaml.safe_dump(proposal, allow_unicode=True, sort_keys=False), force=force)
     if as_json:
         echo_json(report)
         return
     click.echo(f"{source}: {report['entries']} entries ({tag or 'unknown list'})")
     click.echo(f"added: {len(report['added'])}")
     for r in report["added"]:
-        click.echo(f"  + {r['name']}" + (f" [{r['category']}]" if r["category"] else ""))
+        click.echo(f"  + {printable(r['name'])}" + (f" [{printable(r['category'])}]" if r["category"] else ""))
     click.echo(f"renamed: {len(report['renamed'])}")
     for r in report["renamed"]:
-        click.echo(f"  ~ {r['entity']}: ours {r['ours']!r}, theirs {r['theirs']!r} ({r['note']})")
+        click.echo(f"  ~ {r['entity']}: ours {r['ours']!r}, theirs {printable(repr(r['theirs']))} ({r['note']})")
     click.echo(f"removed: {len(report['removed'])}" + ("" if tag else " (not computed: unknown list)"))
     for r in report["removed"]:
         click.echo(f"  - {r['entity']}: {r['name']}")
