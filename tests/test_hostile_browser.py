@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.hostile import PAYLOADS
 from tests.test_browser import Page, chromium, free_port
-from ties.commands.dashboard import streamlit_command
+from ties.commands._common import streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
