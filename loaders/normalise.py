@@ -140,8 +140,13 @@ def _bool(value: object, field: str | tuple[int, str]) -> bool:
     raise RecordError(_field(field), f"expected true or false, got {type(value).__name__} {str(value)[:40]!r}")
 
 
-def _field(field: str | tuple[int, str]) -> str:
-    return field if isinstance(field, str) else f"authorships[{field[0]}].{field[1]}"
+def _field(field: str | tuple) -> str:
+    """A field name; a tuple (authorship index, part, ...) is formatted only here, for a
+    rejection, so the common path builds no strings: ints become ``[n]``."""
+    if isinstance(field, str):
+        return field
+    parts = [f"[{p}]" if isinstance(p, int) else f".{p}" for p in field[1:]]
+    return f"authorships[{field[0]}]" + "".join(parts)
 
 
 def _list(value: object, field: str) -> list:
@@ -273,18 +278,18 @@ def _pairings(authorship: dict, known: dict[str, dict], index: int) -> list[tupl
             ids = aff.get("institution_ids")
             if ids.__class__ is not list:
                 ids = _list(ids, f"authorships[{index}].affiliations[{number}].institution_ids")
-            ids = [_bounded(t, (index, f"affiliations[{number}].institution_ids"), MAX_ID)
+            ids = [t if len(t) <= MAX_ID else _bounded(t, (index, "affiliations", number, "institution_ids"), MAX_ID)
                    for i in ids if isinstance(i, str) and (t := _text(i))]
             paired.update(ids)
             pairs.append((_str(aff.get("raw_affiliation_string"),
-                               (index, f"affiliations[{number}].raw_affiliation_string")), ids))
+                               (index, "affiliations", number, "raw_affiliation_string")), ids))
         if len(paired) < len(known) or not paired.issuperset(known):
             missing = [i for i in known if i not in paired]
             pairs.append((" | ".join(r for r, _ in pairs if r), missing))
         return pairs
     raws = [t for n, r in enumerate(_list(authorship.get("raw_affiliation_strings"),
                                           f"authorships[{index}].raw_affiliation_strings"))
-            if (t := _str(r, (index, f"raw_affiliation_strings[{n}]")))]
+            if (t := _str(r, (index, "raw_affiliation_strings", n)))]
     if len(raws) == 1 or not known:
         if known:
             return [(raws[0], list(known))]
