@@ -32,7 +32,7 @@ lint: venv
 FAST_TESTS := not neo4j and not browser and not spark and not slow
 check: venv
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n auto -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 test: venv system-deps
 	@bash scripts/test.sh $(PYTEST_ARGS)

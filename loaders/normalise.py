@@ -404,9 +404,13 @@ def _authorship_rows(
         if raw and resolver is not None:
             # re-read every raw string, linked or not: an institution it names that OpenAlex
             # did not link (the NUDT half of a "TU Delft; NUDT" string) is added, as the project's
-            linked = [known.get(i) or {"id": i} for i in ids]
+            linked: list[dict] | None = None  # built only when a string names more than was linked
             for found in resolver.resolve_all(raw):
-                if found.id in added or resolver.already_linked(found, linked):
+                if found.id in added:
+                    continue
+                if linked is None:
+                    linked = [known.get(i) or {"id": i} for i in ids]
+                if resolver.already_linked(found, linked):
                     continue
                 added.add(found.id)
                 department = (found.department_id, found.department) if found.department else None

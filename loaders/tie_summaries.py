@@ -47,6 +47,14 @@ def _arrow(table: pd.DataFrame | pa.Table, columns: dict[str, pa.DataType]) -> p
                      else pc.cast(table[name], kind) for name, kind in columns.items()})
 
 
+#: work flags that keep a work out of the default evidence, so out of the stored ranking too
+NOT_EVIDENCE = ("is_retracted", "is_paratext")
+
+
+def _column_names(table: pd.DataFrame | pa.Table) -> list[str]:
+    return list(table.columns) if isinstance(table, pd.DataFrame) else table.column_names
+
+
 def _decoded(table: pa.Table) -> pa.Table:
     return pa.table({name: pc.cast(table[name], pa.string()) if pa.types.is_dictionary(table[name].type)
                      else table[name] for name in table.column_names})
@@ -95,7 +103,10 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
     aff = _arrow(affiliations, {"from": text, "to": text, "work_id": text, "department_id": text})
     matched = _decoded(matched)
     targets = _decoded(aff.filter(_in(aff["to"], matched["from"])))
-    work_rows = _decoded(_arrow(works, {"id": text, "year": pa.int64()}))
+    flags = {flag: pa.bool_() for flag in NOT_EVIDENCE if flag in _column_names(works)}
+    work_rows = _decoded(_arrow(works, {"id": text, "year": pa.int64(), **flags}))
+    for flag in flags:  # retracted works and paratext are no evidence by default (TieQuery.include_retracted)
+        work_rows = work_rows.filter(pc.invert(pc.fill_null(work_rows[flag], False)))
     work_rows = work_rows.filter(_in(work_rows["id"], pc.unique(targets["work_id"])))
     if not work_rows.num_rows:
         return _empty()

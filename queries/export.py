@@ -280,6 +280,7 @@ _INTERACTION = """<script>
   var base = /^https?:/.test(document.baseURI) ? document.baseURI : null;
   if (base) {
     var box = document.createElement("div");
+    box.id = "profile-link";
     box.style.cssText = "position:absolute;top:8px;left:8px;z-index:10;background:#fff;border:1px solid #ccc;" +
                         "padding:4px 8px;font:13px sans-serif;display:none";
     document.body.appendChild(box);

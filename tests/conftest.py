@@ -90,14 +90,19 @@ def known_neo4j(known_home: Config, neo4j_factory):
 
 
 NEO4J_FIXTURES = {"neo4j_credentials", "neo4j_factory", "known_neo4j"}
+#: fixtures that build large corpora (test_ranked's 3,000 generated works)
+SLOW_FIXTURES = {"generated_home"}
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """A test that uses a real Neo4j is marked `neo4j`, whether or not it says so, so
-    `make check` (``-m "not neo4j ..."``) never starts a server."""
+    """A test that uses a real Neo4j is marked `neo4j` (one on a large corpus `slow`),
+    whether or not it says so, so `make check` never starts a server or builds one."""
     for item in items:
-        if NEO4J_FIXTURES & set(getattr(item, "fixturenames", ())):
+        used = set(getattr(item, "fixturenames", ()))
+        if NEO4J_FIXTURES & used:
             item.add_marker(pytest.mark.neo4j)
+        if SLOW_FIXTURES & used:
+            item.add_marker(pytest.mark.slow)
 
 
 def under_ci() -> bool:

@@ -6,6 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from queries.evidence import KINDS
@@ -43,6 +44,7 @@ def test_generate_load_paths_names_works_that_exist_in_the_input(home: Path, tmp
     assert {"direct", "dual_affiliation", "career"} <= kinds
 
 
+@pytest.mark.slow  # the 2,000-work demo corpus
 def test_the_demo_has_a_path_from_tu_delft_to_nudt(home: Path):
     from ties.commands.demo import prepare_demo
 
@@ -58,6 +60,7 @@ def test_paths_on_an_empty_home_is_a_one_line_error(home: Path):
     assert "run `ties load PATH`" in str(result.exception)
 
 
+@pytest.mark.slow  # a subprocess per hash seed
 def test_paths_are_the_same_in_every_process(home: Path, tmp_path: Path):
     """String hashing differs per process (PYTHONHASHSEED); ranked paths must not."""
     import os

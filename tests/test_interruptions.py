@@ -27,6 +27,7 @@ from faults.run import (
 )
 from graph.tables import publish_generation
 
+pytestmark = pytest.mark.slow  # loads killed in subprocesses, then rerun
 SEED = random.randrange(1_000_000)
 
 

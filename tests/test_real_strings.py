@@ -145,6 +145,30 @@ def test_retracted_works_and_paratext_are_kept_but_no_evidence_unless_asked_on_b
     assert seen(neo, True) == asked
 
 
+def test_the_stored_ranking_leaves_out_retracted_works_like_the_evidence_does(config, tmp_path):
+    """A tie that only a retracted work adds to is ranked on its evidence works alone: the
+    summary `ties paths` ranks from counts what `find_evidence` shows by default."""
+    from queries.ranked import find_paths, summary_covers
+    from tests.corpus import authorship
+
+    plain = work(160, 2018, [authorship("x1", ["TUD"]), authorship("y1", ["NUDT"])])
+    retracted = {**work(161, 2019, [authorship("x1", ["TUD"]), authorship("y1", ["NUDT"])]), "is_retracted": True}
+    page = tmp_path / "page.json"
+    page.write_bytes(orjson.dumps({"results": [plain, retracted]}))
+    ingest([page], config, progress=False)
+    summary = read_tables(config.tables_dir)["tie_summaries"]
+    assert list(summary["n_works"]) == [1] and list(summary["last_year"]) == [2018]
+    query = TieQuery(kinds=("direct",))
+    assert summary_covers(query)
+    store = LadybugStore(config.ladybug_dir, queries=render)
+    store.load(config.tables_dir)
+    try:
+        paths = find_paths(store, query)["paths"]
+    finally:
+        store.close()
+    assert [(p["n_works"], p["last_year"]) for p in paths] == [(1, 2018)]
+
+
 def test_the_country_filter_keeps_a_work_whose_linked_string_also_names_a_dutch_institution():
     """OpenAlex linked the combined string to NUDT alone: `--country NL` must still keep it."""
     from loaders.normalise import involves

@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
-        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        click.echo(f"error:{one_line(name)}: {one_line(str(exc.strerror or exc))}", err=True)
+        name = f" {one_line(str(exc.filename))}" if getattr(exc, "filename", None) else ""
+        click.echo(f"error:{name}: {one_line(str(exc.strerror or exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
