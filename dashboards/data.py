@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import queries.exposure as exposure_queries
+from dashboards.labels import md
 from graph.errors import TiesError
 from graph.tables import read_meta
 from queries import open_store
@@ -76,7 +77,7 @@ def run(name: str, params: dict | None = None) -> list[dict]:
     try:
         return _run(name, params or {}, _version(), str(config().home))
     except TiesError as exc:
-        st.error(f"Not shown: {exc}")
+        st.error(f"Not shown: {md(str(exc))}")  # an error can quote a value from the URL or a record
         return []
 
 

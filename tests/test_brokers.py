@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from graph.ladybug_store import LadybugStore
-from loaders.generate import write_corpus
 from queries.brokers import bridge_betweenness, brokers
 from queries.coauthorship import coauthor_graph, ordered_subgraph, projection, projection_of
 from queries.evidence import TieQuery, find_evidence, on_watchlist_side
 from queries.registry import render
+from tests.generated import generated_home as generated
 from ties.config import Config
 
 KINDS = ("direct", "dual_affiliation", "career")
@@ -29,16 +29,7 @@ KINDS = ("direct", "dual_affiliation", "career")
 @pytest.fixture(scope="module")
 def generated_home(tmp_path_factory) -> Config:
     """300 generated works (seed 3): a connected co-authorship graph with both sides in it."""
-    from loaders.ingest import ingest
-
-    base = tmp_path_factory.mktemp("brokers")
-    write_corpus(base / "corpus", 300, seed=3)
-    cfg = Config(home=base / "home")
-    ingest([base / "corpus"], cfg, progress=False)
-    store = LadybugStore(cfg.ladybug_dir, queries=render)
-    store.load(cfg.tables_dir)
-    store.close()
-    return cfg
+    return generated(tmp_path_factory.mktemp("brokers"), 300, seed=3)
 
 
 @pytest.fixture(scope="module")

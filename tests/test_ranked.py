@@ -19,12 +19,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from graph.ladybug_store import LadybugStore
-from loaders.generate import write_corpus
 from loaders.tie_summaries import MAX_RANK, tie_summaries
 from queries.evidence import TieQuery, find_evidence
 from queries.paths import paths_report
 from queries.ranked import find_paths, summary_covers
 from queries.registry import render
+from tests.generated import generated_home as generated
 from ties.config import Config
 
 NL, CMC = "https://openalex.org/I1", "https://openalex.org/I2"
@@ -111,16 +111,7 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def generated_home(tmp_path_factory) -> Config:
     """3,000 generated works (planted ties, repeat co-authors) in tables and the embedded store."""
-    from loaders.ingest import ingest
-
-    base = tmp_path_factory.mktemp("ranked")
-    write_corpus(base / "corpus", 3000, seed=11)
-    cfg = Config(home=base / "home")
-    ingest([base / "corpus"], cfg, progress=False)
-    store = LadybugStore(cfg.ladybug_dir, queries=render)
-    store.load(cfg.tables_dir)
-    store.close()
-    return cfg
+    return generated(tmp_path_factory.mktemp("ranked"), 3000, seed=11)
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from graph.ladybug_store import LadybugStore
-from loaders.generate import write_corpus
 from queries.evidence import TieQuery, find_evidence
 from queries.paths import paths_report, rank_paths
 from queries.ranked import find_paths
 from queries.registry import render
 from queries.strength import LEVELS, at_least, career_strength, printed_strength
+from tests.generated import generated_home as generated
 from ties.config import Config
 
 WORKS, SEED = 3000, 5  # six planted sets: six movers (two per variant), six merges
@@ -104,16 +104,9 @@ def test_weak_ties_are_hidden_by_default_and_counted_with_how_to_show_them():
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory) -> tuple[Config, dict, Path]:
     """A generated corpus with planted merges and movers, in tables and the embedded store."""
-    from loaders.ingest import ingest
-
     base = tmp_path_factory.mktemp("strength")
-    write_corpus(base / "corpus", WORKS, seed=SEED)
+    cfg = generated(base, WORKS, seed=SEED)
     truth = json.loads((base / "corpus" / "truth.json").read_text())
-    cfg = Config(home=base / "home")
-    ingest([base / "corpus"], cfg, progress=False)
-    store = LadybugStore(cfg.ladybug_dir, queries=render)
-    store.load(cfg.tables_dir)
-    store.close()
     return cfg, truth, base / "corpus"
 
 

@@ -68,7 +68,7 @@ def bar(by: str, title: str) -> None:
     try:
         table = data.exposure(by, filters, shares)
     except Exception as exc:  # noqa: BLE001 - one failing dimension must not hide the page
-        st.info(f"{title}: not available ({exc})")
+        st.info(f"{title}: not available ({md(str(exc))})")
         return
     if table.empty:
         st.info(f"{title}: no ties.")
@@ -126,7 +126,7 @@ dim = cols[0].selectbox("Figure", list(dims), format_func=lambda d: label("dimen
 try:
     units = units_of(evidence, dim, evidence=True)
 except Exception as exc:  # noqa: BLE001
-    st.info(f"Not available: {exc}")
+    st.info(f"Not available: {md(str(exc))}")
     st.stop()
 names = dict(zip(units["unit_id"].astype(str), units["unit"].astype(str), strict=False))
 options = sorted(names, key=lambda u: unit_label(dim, names[u]).lower())
