@@ -50,6 +50,12 @@ class Outcome:
     note: str = ""
     failed: bool = False  #: final state differs from an uninterrupted run (duplicates, a mix)
 
+    def count_records(self, before: dict[str, int], after: dict[str, int]) -> None:
+        """Records in, stored and lost, from the row counts per table before and after."""
+        self.records_in = sum(before.values())
+        self.records_stored = sum(min(after[k], before[k]) for k in before)
+        self.records_lost = sum(max(0, before[k] - after[k]) for k in before)
+
 
 # -- running `ties` and killing it ------------------------------------------------------
 
@@ -397,9 +403,7 @@ def scenario_injection(tmp: Path, loaded: Path) -> Outcome:
                 outcome.failed = True
                 outcome.note = f"{option} {value!r}: {err.strip()[-200:]}"
     after = local_counts(loaded)
-    outcome.records_in = sum(before.values())
-    outcome.records_stored = sum(min(after[k], before[k]) for k in before)
-    outcome.records_lost = sum(max(0, before[k] - after[k]) for k in before)
+    outcome.count_records(before, after)
     return outcome
 
 
@@ -504,9 +508,7 @@ def scenario_odd_use(tmp: Path, loaded: Path) -> Outcome:
             outcome.failed = True
             outcome.note = f"{' '.join(args)}: {err.strip()[-200:]}"
     after = local_counts(loaded)
-    outcome.records_in = sum(before.values())
-    outcome.records_stored = sum(min(after[k], before[k]) for k in before)
-    outcome.records_lost = sum(max(0, before[k] - after[k]) for k in before)
+    outcome.count_records(before, after)
     return outcome
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, under_ci
+from ties.child import stop
 from ties.commands._common import streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -87,11 +88,7 @@ def server(demo_home: Path):
             pytest.fail("streamlit did not answer /_stcore/health")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

@@ -19,6 +19,7 @@ from queries.evidence import KINDS
 from tests.conftest import ROOT
 from tests.hostile import PAYLOADS
 from tests.test_browser import Page, chromium, free_port
+from ties.child import stop
 from ties.commands._common import streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -241,9 +242,5 @@ def test_hovering_and_clicking_every_node_of_the_dashboard_network_runs_nothing_
     finally:
         if page is not None:
             page.close()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()

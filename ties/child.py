@@ -19,6 +19,17 @@ def _raise_stopped(signum, frame) -> None:  # noqa: ARG001 - the signal module's
     raise _Stopped(signum)
 
 
+def stop(child: subprocess.Popen, grace: float = 10) -> None:
+    """End `child` if it still runs: SIGTERM, then SIGKILL after `grace` seconds; reaped."""
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(grace)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
 def serve(command: list[str], env: dict) -> int:
     """Run `command` until it ends or this process gets SIGTERM/SIGINT; then stop the child
     (terminate, kill after 10 s). Returns the child's exit code (0 when stopped here)."""
@@ -31,10 +42,4 @@ def serve(command: list[str], env: dict) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        stop(child)
