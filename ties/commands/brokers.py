@@ -19,6 +19,10 @@ def command(top: int, store: str | None, as_json: bool, **kwargs) -> None:
     """Authors and institutions that bridge Dutch units and watchlist entities: betweenness
     on the co-authorship projection and a count of distinct ties, with their works.
 
+    Betweenness counts only shortest paths of at most --max-hops co-author steps (default 2)
+    between Dutch and watchlist authors (the bound of the path search), so a broker is someone
+    on a short chain; an unbounded search costs minutes per query at 10^5 works.
+
     Example: ties brokers --to cmc --top 10 --json
     """
     query = tie_query_from(kwargs)
