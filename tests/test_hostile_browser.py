@@ -170,18 +170,11 @@ def _foreign(urls: list[str], allowed: tuple[str, ...]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def hostile_home(tmp_path_factory) -> Path:
-    from graph.ladybug_store import LadybugStore
-    from loaders.ingest import ingest
-    from queries.registry import render as render_query
+    from tests.generated import loaded_home
     from tests.hostile import write_hostile_corpus
-    from ties.config import Config
 
     base = tmp_path_factory.mktemp("hostile-browser")
-    cfg = Config(home=base / "home")
-    ingest([write_hostile_corpus(base / "corpus")], cfg, progress=False)
-    with LadybugStore(cfg.ladybug_dir, queries=render_query) as store:
-        store.load(cfg.tables_dir)
-    return cfg.home
+    return loaded_home(write_hostile_corpus(base / "corpus"), base / "home").home
 
 
 def _check_tips(tips: list[dict]) -> None:

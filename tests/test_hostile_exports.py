@@ -19,6 +19,7 @@ from graph.tables import read_meta
 from queries.evidence import KINDS, TieQuery
 from queries.export import gather, render
 from queries.tooltips import edge_tooltip, node_tooltip, safe_url
+from tests.generated import loaded_home
 from tests.hostile import EVIL_HOST, PAYLOADS, write_hostile_corpus
 from ties.config import Config
 
@@ -28,16 +29,8 @@ NUMBER = re.compile(r"-?[0-9][0-9,.]*")
 
 @pytest.fixture(scope="module")
 def hostile_home(tmp_path_factory) -> Config:
-    from graph.ladybug_store import LadybugStore
-    from loaders.ingest import ingest
-    from queries.registry import render as render_query
-
     base = tmp_path_factory.mktemp("hostile")
-    cfg = Config(home=base / "home")
-    ingest([write_hostile_corpus(base / "corpus")], cfg, progress=False)
-    with LadybugStore(cfg.ladybug_dir, queries=render_query) as store:
-        store.load(cfg.tables_dir)
-    return cfg
+    return loaded_home(write_hostile_corpus(base / "corpus"), base / "home")
 
 
 @pytest.fixture(scope="module")
