@@ -15,9 +15,8 @@ import yaml
 from graph.errors import ConfigError
 
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
-#: ties per (institution, department, entity) that `ties paths` reads from TIE_SUMMARY's
-#: all-years ranking (part 0 rows); the summary keeps every tie, so a larger -k or a year or
-#: field window ranks from its per-(year, field) parts instead
+#: ties kept per (institution, department, entity) in TIE_SUMMARY: the loader writes that many,
+#: `ties paths -k` up to this reads the summary
 MAX_TIE_RANK = 10
 PROPERTY_TYPES = {"string", "int", "float", "bool", "string[]"}
 

@@ -7,11 +7,8 @@ Ranking them at query time means joining every affiliation of every watchlist wo
 folding hundreds of thousands of evidence rows (10 s at 1,000,000 works); the ranking
 does not depend on the query's institution, department, country or entity filters, only
 on the pair (institution, department, entity) it falls in, so it is done here, once per
-load, for every tie. Each tie is one row per (year, field) of its works (a work has one
-year and one OpenAlex field, so the parts' distinct works add up): a year or field
-window sums the parts inside it in the store instead of reading every evidence row.
-`ties paths` reads the ranking (or the window's sums) and fetches the evidence of the
-ties it shows (`queries.ranked`).
+load, and each pair keeps its strongest :data:`MAX_RANK` ties. `ties paths` reads them
+and fetches the evidence of the ties it shows (`queries.ranked`).
 
 The order is the one :func:`queries.paths.rank_paths` uses within a pair: more distinct
 works, then a more recent latest year, then source author, target author and target
@@ -34,11 +31,10 @@ from graph.schema import MAX_TIE_RANK
 
 __all__ = ["MAX_RANK", "tie_summaries"]
 
-#: ties per (institution, department, entity) `ties paths` reads from the all-years ranking
+#: ties kept per (institution, department, entity): `ties paths --k` up to this reads the summary
 MAX_RANK = MAX_TIE_RANK
 COLUMNS = ["from", "to", "department_id", "source_author_id", "target_author_id", "target_institution_id",
-           "n_works", "first_year", "last_year", "tie_rank", "pair_rows",
-           "part", "window_year", "window_field", "window_works", "window_rows"]
+           "n_works", "first_year", "last_year", "tie_rank", "pair_rows"]
 PAIR = ["ni", "dept", "e"]  # source institution, its department, watchlist entity (codes)
 
 
@@ -89,20 +85,12 @@ def _codes(column: pa.ChunkedArray, dictionary: pa.Array) -> pa.ChunkedArray:
     return pc.index_in(column, value_set=dictionary)
 
 
-def _positions(table: pa.Table, group: list[str]) -> np.ndarray:
-    """1-based position of each row within its run of equal `group` values (rows sorted by group)."""
-    keys = np.column_stack([table[c].to_numpy() for c in group]) if table.num_rows else np.empty((0, len(group)))
-    starts = np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)] if len(keys) else np.array([], bool)
-    position = np.arange(len(keys))
-    return position - np.maximum.accumulate(np.where(starts, position, 0)) + 1
-
-
 def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS)
 
 
 def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame | pa.Table,
-                  works: pd.DataFrame | pa.Table, max_rank: int | None = None) -> pd.DataFrame:
+                  works: pd.DataFrame | pa.Table, max_rank: int = MAX_RANK) -> pd.DataFrame:
     """The `tie_summaries` rows for a table set: `affiliated_with`, `matches` and `works`.
 
     Rows are what ``direct_ties`` would return with no filters (one per work, author pair
@@ -116,8 +104,7 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
     matched = _decoded(matched)
     targets = _decoded(aff.filter(_in(aff["to"], matched["from"])))
     flags = {flag: pa.bool_() for flag in NOT_EVIDENCE if flag in _column_names(works)}
-    optional = {"field": text} if "field" in _column_names(works) else {}
-    work_rows = _decoded(_arrow(works, {"id": text, "year": pa.int64(), **optional, **flags}))
+    work_rows = _decoded(_arrow(works, {"id": text, "year": pa.int64(), **flags}))
     for flag in flags:  # retracted works and paratext are no evidence by default (TieQuery.include_retracted)
         work_rows = work_rows.filter(pc.invert(pc.fill_null(work_rows[flag], False)))
     work_rows = work_rows.filter(_in(work_rows["id"], pc.unique(targets["work_id"])))
@@ -133,12 +120,6 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
     entities = _dictionary(matched["to"])
     year_of = work_rows["year"].take(pc.index_in(work_ids, value_set=work_rows["id"]))
     year_of = pc.if_else(pc.equal(pc.fill_null(year_of, 0), 0), pa.scalar(None, pa.int64()), year_of)
-    # the window columns compare as the evidence queries do: coalesce(w.year, 0), w.field
-    window_year = pc.fill_null(year_of, 0)
-    field_text = pc.fill_null(work_rows["field"], "") if "field" in work_rows.column_names else \
-        pa.chunked_array([pa.array([""] * work_rows.num_rows, text)])
-    fields = _dictionary(field_text)
-    field_of = _codes(field_text, fields).take(pc.index_in(work_ids, value_set=work_rows["id"]))
 
     # each side once per (work, people, units), with how many affiliation edges it stands for
     # (two raw strings for one institution on one work are two evidence rows)
@@ -158,34 +139,28 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
         return _empty()
     rows = rows.append_column("rows", pc.multiply(rows["ms"].cast(pa.int64()), rows["mt"].cast(pa.int64())))
     rows = rows.append_column("year", year_of.take(rows["w"]))
-    rows = rows.append_column("wy", window_year.take(rows["w"])).append_column("wf", field_of.take(rows["w"]))
-    tie = PAIR + ["x", "y", "ci"]
-    ties = rows.group_by(tie).aggregate([([], "count_all"), ("rows", "sum"), ("year", "min"), ("year", "max")])
-    ties = ties.rename_columns(tie + ["n_works", "rows", "first_year", "last_year"])
+    ties = rows.group_by(PAIR + ["x", "y", "ci"]).aggregate([
+        ([], "count_all"), ("rows", "sum"), ("year", "min"), ("year", "max")])
+    ties = ties.rename_columns(PAIR + ["x", "y", "ci", "n_works", "rows", "first_year", "last_year"])
     pair_rows = ties.group_by(PAIR).aggregate([("rows", "sum")]).rename_columns(PAIR + ["pair_rows"])
     latest = pc.fill_null(ties["last_year"], 0)
     ties = ties.append_column("neg_works", pc.negate(ties["n_works"])).append_column("neg_latest", pc.negate(latest))
-    ties = ties.take(pc.sort_indices(ties, sort_keys=[(c, "ascending") for c in
-                                                      PAIR + ["neg_works", "neg_latest", "x", "y", "ci"]]))
-    rank = _positions(ties, PAIR)
-    ties = ties.append_column("tie_rank", pa.array(rank, pa.int64()))
-    if max_rank is not None:
-        ties = ties.filter(pa.array(rank <= max_rank))
-    ties = ties.join(pair_rows, keys=PAIR).drop_columns(["rows", "neg_works", "neg_latest"])
-    # each tie's works by (year, field): distinct works, since a work has one year and one field
-    parts = rows.group_by(tie + ["wy", "wf"]).aggregate([([], "count_all"), ("rows", "sum")])
-    parts = parts.rename_columns(tie + ["wy", "wf", "window_works", "window_rows"])
-    parts = parts.join(ties, keys=tie, join_type="inner")
-    parts = parts.take(pc.sort_indices(parts, sort_keys=[(c, "ascending") for c in
-                                                         PAIR + ["tie_rank", "wy", "wf"]]))
+    order = pc.sort_indices(ties, sort_keys=[(c, "ascending") for c in
+                                             PAIR + ["neg_works", "neg_latest", "x", "y", "ci"]])
+    ties = ties.take(order)
+    # rank within each pair: position minus the position where the pair starts
+    keys = np.column_stack([ties[c].to_numpy() for c in PAIR])
+    starts = np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)] if len(keys) else np.array([], bool)
+    position = np.arange(len(keys))
+    rank = position - np.maximum.accumulate(np.where(starts, position, 0)) + 1
+    ties = ties.append_column("tie_rank", pa.array(rank, pa.int64())).filter(pa.array(rank <= max_rank))
+    ties = ties.join(pair_rows, keys=PAIR)
+    ties = ties.take(pc.sort_indices(ties, sort_keys=[(c, "ascending") for c in PAIR + ["tie_rank"]]))
     out = pa.table({
-        "from": institutions.take(parts["ni"]), "to": entities.take(parts["e"]),
-        "department_id": departments.take(parts["dept"]), "source_author_id": authors.take(parts["x"]),
-        "target_author_id": authors.take(parts["y"]), "target_institution_id": institutions.take(parts["ci"]),
-        "n_works": parts["n_works"], "first_year": parts["first_year"], "last_year": parts["last_year"],
-        "tie_rank": parts["tie_rank"], "pair_rows": parts["pair_rows"],
-        "part": pa.array(_positions(parts, PAIR + ["tie_rank"]) - 1, pa.int64()),
-        "window_year": parts["wy"], "window_field": fields.take(parts["wf"]),
-        "window_works": parts["window_works"], "window_rows": parts["window_rows"],
+        "from": institutions.take(ties["ni"]), "to": entities.take(ties["e"]),
+        "department_id": departments.take(ties["dept"]), "source_author_id": authors.take(ties["x"]),
+        "target_author_id": authors.take(ties["y"]), "target_institution_id": institutions.take(ties["ci"]),
+        "n_works": ties["n_works"], "first_year": ties["first_year"], "last_year": ties["last_year"],
+        "tie_rank": ties["tie_rank"], "pair_rows": ties["pair_rows"],
     })
     return out.to_pandas()

@@ -1,9 +1,7 @@
 // The strongest direct ties per (source institution, department, watchlist entity), ranked
-// at load time over all years (TIE_SUMMARY, `loaders/tie_summaries.py`): the first
-// max_rank of each pair, strongest first, with the number of evidence rows of the whole
-// pair; one row per tie (its part 0). Same filters as direct_ties except the year and
-// field window, which tie_windows answers.
-// param max_rank: int = 10
+// at load time (TIE_SUMMARY, `loaders/tie_summaries.py`): at most 10 per pair, strongest
+// first, with the number of evidence rows of the whole pair. Same filters as direct_ties
+// except the year and field window, which the summary does not have.
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -15,7 +13,6 @@ WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category
   AND ($country = '' OR ni.country = $country)
   AND ($institution = '' OR ni.id = $institution)
   AND ($department = '' OR t.department_id = $department)
-  AND t.part = 0 AND t.tie_rank <= $max_rank
 RETURN ni.id AS source_institution_id, t.department_id AS department_id, e.id AS entity_id,
        t.tie_rank AS tie_rank, t.source_author_id AS source_author_id, t.target_author_id AS target_author_id,
        t.target_institution_id AS target_institution_id, t.n_works AS n_works,
