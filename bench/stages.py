@@ -182,20 +182,23 @@ def dashboard_render(home: Path, timeout: float = 600) -> dict:
     saved = {k: os.environ.get(k) for k in ("TIES_HOME", "TIES_STORE")}
     os.environ["TIES_HOME"], os.environ["TIES_STORE"] = str(home), "local"
     pages: dict[str, float] = {}
+    cpu: dict[str, float] = {}  #: CPU seconds of this process (the embedded store runs in it): on a shared machine
     errors: list[str] = []
     try:
         at = AppTest.from_file(str(app), default_timeout=timeout)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         at.run()
         pages[DASHBOARD_PAGES[0]] = time.perf_counter() - started
+        cpu[DASHBOARD_PAGES[0]] = time.process_time() - cpu_started
         errors += [f"{DASHBOARD_PAGES[0]}: {e.value}" for e in [*at.exception, *at.error]]
         for name in DASHBOARD_PAGES[1:]:
             st.cache_data.clear()
             at = AppTest.from_file(str(app), default_timeout=timeout)
             at.switch_page(f"views/{name}.py")
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             at.run()
             pages[name] = time.perf_counter() - started
+            cpu[name] = time.process_time() - cpu_started
             errors += [f"{name}: {e.value}" for e in [*at.exception, *at.error]]
     finally:
         for key, value in saved.items():
@@ -203,6 +206,6 @@ def dashboard_render(home: Path, timeout: float = 600) -> dict:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    return {"measured": True, "pages_s": pages, "entry_page_s": pages[DASHBOARD_PAGES[0]],
+    return {"measured": True, "pages_s": pages, "pages_cpu_s": cpu, "entry_page_s": pages[DASHBOARD_PAGES[0]],
             "explorer_s": pages["explorer"], "slowest_page": max(pages, key=pages.get),
             "errors": [e[:300] for e in errors]}
