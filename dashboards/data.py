@@ -52,6 +52,11 @@ def header(title: str) -> dict:
     """Title, the synthetic-data banner and the note every page carries; returns the metadata."""
     st.title(title)
     found = meta()
+    try:  # the first query opens the store; the same cached query gives the pages their year range
+        _run("profile_years", {}, _version(), str(config().home))
+    except TiesError as exc:  # e.g. built by another version: one line saying what to do, not a page of errors
+        st.error(md(str(exc)))
+        st.stop()
     if found.get("synthetic"):
         st.warning("Synthetic demo data: generated authors and works around real institution ids.")
     st.caption(f"{NOTE} Data date: {found.get('data_date') or 'unknown'}; store: {config().store}.")
