@@ -119,7 +119,8 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
     if by == "branch":
         chains = {e["id"]: e["chain_names"] for e in store.run("entities", {})}
         ties["chain"] = [chains.get(e) for e in ties["entity_id"]]
-    counts = pd.DataFrame(store.run("exposure_china", params))
+    denominator = "exposure_china_works" if by in ("field", "technology") else "exposure_china"
+    counts = pd.DataFrame(store.run(denominator, params))
     if counts.empty:
         china: pd.Series | int = 0
     elif by == "branch":
