@@ -113,7 +113,8 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
               "until": query.until}
     ties = pd.DataFrame(store.run("exposure_ties", {
         **params, "department": query.department, "field": query.field, **target_params(query.target),
-        "direct": "direct" in kinds, "dual": "dual_affiliation" in kinds}))
+        "direct": "direct" in kinds, "dual": "dual_affiliation" in kinds,
+        "include_retracted": query.include_retracted}))
     if ties.empty:
         return pd.DataFrame(columns=COLUMNS)
     if by == "branch":
