@@ -167,7 +167,7 @@ def bundle(filters: dict) -> Bundle:
 @st.cache_data(show_spinner="Computing exposure...", max_entries=64)
 def _exposure_evidence(filters: dict, version: str, home: str) -> pd.DataFrame:
     with _LOCK:
-        return exposure_queries.exposure_evidence(store(), TieQuery(**filters))
+        return exposure_queries.overview_rows(store(), TieQuery(**filters))
 
 
 @st.cache_data(show_spinner="Counting all China co-publications...", max_entries=64)
@@ -200,7 +200,8 @@ def _exposure_table(by: str, filters: dict, shares: bool, version: str, home: st
 
 
 def exposure_evidence(filters: dict) -> pd.DataFrame:
-    """The publication-based tie rows (direct, dual affiliation) behind the exposure figures."""
+    """The publication-based ties (direct, dual affiliation) behind the exposure figures, one
+    row per Dutch affiliation, work and entity (`queries.exposure.overview_rows`)."""
     return _exposure_evidence(filters, _version(), str(config().home))
 
 
