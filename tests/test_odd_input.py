@@ -8,25 +8,36 @@ import random
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.conftest import ROOT
-
-TIES = str(Path(sys.executable).parent / "ties")
+from tests.cli_runner import run_in_process, run_process
 
 
-def ties(*args: str, home: Path | None = None, env: dict | None = None, stdin: bytes | None = None,
-         timeout: float = 120) -> subprocess.CompletedProcess:
-    import os
-
-    full = {**os.environ, "TIES_STORE": "local", **(env or {})}
+def _env(home: Path | None, env: dict | None) -> dict:
+    full = {"TIES_STORE": "local", **(env or {})}
     if home is not None:
         full["TIES_HOME"] = str(home)
-    return subprocess.run([TIES, *args], env=full, cwd=ROOT, input=stdin, capture_output=True, timeout=timeout)
+    return full
+
+
+@pytest.fixture()
+def ties(monkeypatch, capsys):
+    """`ties ARGS` run in this process (the answer, not the process, is under test)."""
+    def run(*args: str, home: Path | None = None, env: dict | None = None, stdin: bytes | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+        return run_in_process(list(args), monkeypatch, capsys, env=_env(home, env), stdin=stdin)
+    return run
+
+
+def ties_process(*args: str, home: Path | None = None, env: dict | None = None, stdin: bytes | None = None,
+                 timeout: float = 120) -> subprocess.CompletedProcess:
+    """`ties ARGS` in a real process of the installed script: for a native crash (a damaged
+    store), a memory bound, a server, and so that every command these cases touch is also run
+    through the entry point a user runs."""
+    return run_process(list(args), env=_env(home, env), stdin=stdin, timeout=timeout)
 
 
 def one_error_line(done: subprocess.CompletedProcess, *words: str) -> str:
@@ -58,11 +69,12 @@ def home(known_home, tmp_path) -> Path:
     (["export", "--format", "md", "--out", "x.md", "--to", ""], ["--to is empty"]),
     (["load", ""], ["empty"]),
 ])
-def test_bad_option_values_are_refused_with_one_line(home, args, words):
-    one_error_line(ties(*args, home=home), *words)
+def test_bad_option_values_are_refused_with_one_line(home, ties, args, words):
+    run = ties_process if args[0] == "load" else ties  # `load` in a real process too
+    one_error_line(run(*args, home=home), *words)
 
 
-def test_lower_case_country_and_target_are_normalised(home):
+def test_lower_case_country_and_target_are_normalised(home, ties):
     upper = ties("paths", "--from-country", "NL", "--to", "cmc", "--json", home=home)
     lower = ties("paths", "--from-country", "nl", "--to", "CMC", "--json", home=home)
     assert upper.returncode == lower.returncode == 0
@@ -71,7 +83,7 @@ def test_lower_case_country_and_target_are_normalised(home):
 
 
 @pytest.mark.parametrize("uri, words", [("notauri", ["NEO4J_URI", "bolt://"]), ("http://127.0.0.1:7474", ["HTTP"])])
-def test_a_neo4j_uri_that_is_not_bolt_is_one_line(home, uri, words):
+def test_a_neo4j_uri_that_is_not_bolt_is_one_line(home, ties, uri, words):
     one_error_line(ties("paths", "--store", "neo4j", home=home, env={"NEO4J_URI": uri}), *words)
 
 
@@ -81,7 +93,7 @@ def test_a_neo4j_uri_that_is_not_bolt_is_one_line(home, uri, words):
     (lambda t: (t / "_meta.json").write_bytes(b"[1, 2]"), ["_meta.json", "object"]),
 ])
 @pytest.mark.parametrize("command", [["load", "CORPUS"], ["export", "--format", "md", "--out", "OUT"]])
-def test_a_damaged_table_set_is_named_in_one_line(home, tmp_path, damage, words, command):
+def test_a_damaged_table_set_is_named_in_one_line(home, ties, tmp_path, damage, words, command):
     from tests.corpus import write_known_corpus
 
     tables = (home / "tables").resolve()
@@ -103,7 +115,7 @@ def test_random_bytes_in_the_embedded_store_are_one_line(home, tmp_path, command
     data[:8192] = random.Random(5).randbytes(8192)
     db.write_bytes(bytes(data))
     args = [str(tmp_path / "o.md") if a == "OUT" else a for a in command]
-    one_error_line(ties(*args, home=home), "embedded store")
+    one_error_line(ties_process(*args, home=home), "embedded store")  # native code: a real process
 
 
 @pytest.mark.parametrize("manifest, words", [
@@ -113,7 +125,7 @@ def test_random_bytes_in_the_embedded_store_are_one_line(home, tmp_path, command
     (b'{"entries": [{"url": "x", "meta": [1]}]}', ["entries[0]"]),
     (b'{"entries": null}', ["entries"]),
 ])
-def test_a_bad_snapshot_manifest_is_one_line(tmp_path, manifest, words):
+def test_a_bad_snapshot_manifest_is_one_line(tmp_path, ties, manifest, words):
     from tests.corpus import known_works
 
     part = tmp_path / "snap" / "updated_date=2025-01-01"
@@ -123,7 +135,7 @@ def test_a_bad_snapshot_manifest_is_one_line(tmp_path, manifest, words):
     one_error_line(ties("load", str(tmp_path / "snap"), home=tmp_path / "home"), *words)
 
 
-def test_ties_match_names_a_non_utf8_line_and_strips_control_characters(tmp_path):
+def test_ties_match_names_a_non_utf8_line_and_strips_control_characters(tmp_path, ties):
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Delft University of Technology\nUniversit\u00e9 de Caf\u00e9\n".encode("latin-1"))
     one_error_line(ties("match", str(latin), home=tmp_path), "line 2", "UTF-8")
@@ -133,14 +145,14 @@ def test_ties_match_names_a_non_utf8_line_and_strips_control_characters(tmp_path
 
 def test_ties_match_on_dev_zero_stops_at_the_line_bound(tmp_path):
     """Bounded memory: one line is read at most 10,000 bytes at a time (it grew to 4.4 GB)."""
-    done = ties("match", "/dev/zero", home=tmp_path, timeout=60)
+    done = ties_process("match", "/dev/zero", home=tmp_path, timeout=60)
     one_error_line(done, "line 1", "longer than")
 
 
 def test_ties_watchlist_update_on_a_non_utf8_file_is_one_line(tmp_path):
     latin = tmp_path / "list.csv"
     latin.write_bytes("name\nUniversit\u00e9 X\n".encode("latin-1"))
-    one_error_line(ties("watchlist", "update", "--from", str(latin), home=tmp_path), "UTF-8", "line 2")
+    one_error_line(ties_process("watchlist", "update", "--from", str(latin), home=tmp_path), "UTF-8", "line 2")
 
 
 def test_the_dashboard_on_a_busy_port_is_an_error(tmp_path):
@@ -148,5 +160,5 @@ def test_the_dashboard_on_a_busy_port_is_an_error(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        done = ties("dashboard", "--port", str(port), "--no-browser", home=tmp_path, timeout=60)
+        done = ties_process("dashboard", "--port", str(port), "--no-browser", home=tmp_path, timeout=60)
     one_error_line(done, f"port {port}", "in use")

@@ -296,8 +296,7 @@ def test_json_csv_and_graphml_exports_carry_strength_and_the_printed_name_on_the
     import pandas as pd
 
     from graph.tables import read_meta
-    from queries.export import gather
-    from queries.export import render as export
+    from queries.export import gather, to_csv_zip, to_graphml, to_json
 
     cfg, truth, _ = planted
     store = LadybugStore(cfg.ladybug_dir, read_only=True, queries=render)
@@ -307,13 +306,14 @@ def test_json_csv_and_graphml_exports_carry_strength_and_the_printed_name_on_the
     finally:
         store.close()
     merge = truth["ties"]["merged_identity"][0]
-    links = json.loads(export(bundle, "json"))["links"]
+    G = bundle.graph  # what `render` builds for each format: built once here (tests/test_export.py covers render)
+    links = json.loads(to_json(bundle, G))["links"]
     weak = [e for e in links if e["source"] == merge["author_ids"][0] and e["type"] == "AUTHORED"]
     assert weak and {e["strength"] for e in weak} == {"weak"} and all(e.get("raw_author_name") for e in weak)
     assert {e.get("strength") for e in links if e["type"] in ("AUTHORED", "AFFILIATED_WITH")} == \
         {"strong", "supported", "weak"}
-    edges = pd.read_csv(io.BytesIO(zipfile.ZipFile(io.BytesIO(export(bundle, "csv"))).read("edges.csv")))
+    edges = pd.read_csv(io.BytesIO(zipfile.ZipFile(io.BytesIO(to_csv_zip(bundle, G))).read("edges.csv")))
     assert {"strength", "raw_author_name", "orcid"} <= set(edges.columns)
     assert set(edges["strength"].dropna()) == {"strong", "supported", "weak"}
-    G = nx.read_graphml(io.BytesIO(export(bundle, "graphml")))
-    assert {d.get("strength") for _, _, d in G.edges(data=True)} >= {"strong", "supported", "weak"}
+    back = nx.read_graphml(io.BytesIO(to_graphml(G)))
+    assert {d.get("strength") for _, _, d in back.edges(data=True)} >= {"strong", "supported", "weak"}
