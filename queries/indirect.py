@@ -27,6 +27,7 @@ definition above (and the docstring of before) excludes.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -67,9 +68,13 @@ class Incidence:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(self.ids, dtype=object)
+
     def codes(self, authors) -> np.ndarray:
         """Sorted codes of the given author ids that wrote something in the window."""
-        found = pd.Index(self.ids).get_indexer(pd.Index(list(authors), dtype=object))
+        found = self.index.get_indexer(pd.Index(list(authors), dtype=object))
         return np.unique(found[found >= 0]).astype(np.int64)
 
     def coauthors(self, authors: np.ndarray) -> np.ndarray:
@@ -81,8 +86,8 @@ class Incidence:
 
 def incidence(rows: list[dict], max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> Incidence:
     """The :class:`Incidence` of ``indirect_authorships`` rows (author_id, work_id, year, doi)."""
-    authors, author_ids = pd.factorize(pd.Series([r["author_id"] for r in rows], dtype=object), sort=True)
-    works, work_ids = pd.factorize(pd.Series([r["work_id"] for r in rows], dtype=object), sort=True)
+    authors, author_ids = pd.factorize(np.array([r["author_id"] for r in rows], dtype=object), sort=True)
+    works, work_ids = pd.factorize(np.array([r["work_id"] for r in rows], dtype=object), sort=True)
     year = np.zeros(len(work_ids), np.int64)
     year[works] = [r["year"] or 0 for r in rows]
     doi = [""] * len(work_ids)
@@ -307,19 +312,18 @@ def _rows(store: GraphStore, q: TieQuery, inc: Incidence, hood: Neighbourhood, f
     ends = np.unique(np.concatenate([np.r_[chains[:, 0], chains[np.arange(len(chains)), (chains >= 0).sum(1) - 1]]
                                      for _, chains in found]))
     ids = inc.ids[hood.nodes]
-    people = store.run("indirect_people", {"since": q.since, "until": q.until, "authors": ids[everyone].tolist(),
-                                           "end_authors": ids[ends].tolist()})
-    names: dict[str, str] = {}
+    people = store.run("indirect_people", {"authors": ids[everyone].tolist()})
+    names = {r["author_id"]: r["author"] or "" for r in people}
     affiliations: dict[str, list[dict]] = defaultdict(list)
-    for r in people:
-        names[r["author_id"]] = r["author"] or ""
-        if r["institution_id"] is not None:
-            affiliations[r["author_id"]].append(r)
+    for r in store.run("indirect_affiliations", {"since": q.since, "until": q.until, "authors": ids[ends].tolist()}):
+        affiliations[r["author_id"]].append(r)
+
     def on_source_side(r: dict) -> bool:
         return r["country"] == q.country and (not q.institution or r["institution_id"] == q.institution) \
             and (not q.department or r["department_id"] == q.department)
 
     step_cache: dict[tuple, tuple] = {}
+    chosen: dict[tuple, dict] = {}  # (author, work[, entity]) -> the end affiliation shown
     rows: list[dict] = []
     for entity, chains in found:
         lengths = (chains >= 0).sum(axis=1) - 1
@@ -337,10 +341,15 @@ def _rows(store: GraphStore, q: TieQuery, inc: Incidence, hood: Neighbourhood, f
                 if step is None:
                     step = step_cache[key] = (int(inc.year[w]), inc.work_ids[w], inc.doi[w])
                 steps.append((x, y, step))
-            source_rows = [r for r in affiliations[authors[0]] if on_source_side(r)]
-            target_rows = [r for r in affiliations[authors[-1]] if r["entity_id"] == entity]
-            rows.append(_row(authors, names, steps, _prefer_on(source_rows, steps[0][2][1]),
-                             _prefer_on(target_rows, steps[-1][2][1])))
+            src = chosen.get((authors[0], steps[0][2][1]))
+            if src is None:
+                rows_of = [r for r in affiliations[authors[0]] if on_source_side(r)]
+                src = chosen[authors[0], steps[0][2][1]] = _prefer_on(rows_of, steps[0][2][1])
+            tgt = chosen.get((authors[-1], steps[-1][2][1], entity))
+            if tgt is None:
+                rows_of = [r for r in affiliations[authors[-1]] if r["entity_id"] == entity]
+                tgt = chosen[authors[-1], steps[-1][2][1], entity] = _prefer_on(rows_of, steps[-1][2][1])
+            rows.append(_row(authors, names, steps, src, tgt))
     return rows
 
 
