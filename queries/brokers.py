@@ -26,7 +26,7 @@ import pandas as pd
 
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, Projection, projection, projection_of
-from queries.evidence import TieQuery, find_evidence, target_params
+from queries.evidence import TieQuery, indirect_ties, target_params
 
 __all__ = ["bridge_betweenness", "brokers", "hop_betweenness"]
 
@@ -141,6 +141,36 @@ def _sides(store: GraphStore, q: TieQuery) -> tuple[set[str], set[str]]:
     return {r["author_id"] for r in sources}, {r["author_id"] for r in targets}
 
 
+def _ties(store: GraphStore, q: TieQuery) -> tuple[dict[str, set], dict[str, set]]:
+    """Each person's distinct (Dutch institution, entity) pairs and works over the tie
+    evidence of the query's kinds: the people of every evidence row (`find_evidence`), read
+    from the store already reduced (`broker_ties`, `broker_career_ties`), not row by row."""
+    params = {"country": q.country, "institution": q.institution, "department": q.department,
+              "since": q.since, "until": q.until, "field": q.field, **target_params(q.target),
+              "include_retracted": q.include_retracted}
+    pairs: dict[str, set] = defaultdict(set)
+    work_ids: dict[str, set] = defaultdict(set)
+
+    def add(people, pair, work_id) -> None:
+        for person in people:
+            pairs[person].add(pair)
+            work_ids[person].add(work_id)
+
+    direct, dual = "direct" in q.kinds, "dual_affiliation" in q.kinds
+    if direct or dual:
+        for r in store.run("broker_ties", {**params, "direct": direct, "dual": dual}):
+            add((r["source_author_id"], r["target_author_id"]), (r["source_institution_id"], r["entity_id"]),
+                r["work_id"])
+    if "career" in q.kinds:
+        for r in store.run("broker_career_ties", params):
+            add((r["author_id"],), (r["source_institution_id"], r["entity_id"]), r["work_id"])
+    if "indirect" in q.kinds and q.max_hops >= 2:
+        for r in indirect_ties(store, q):
+            add([r["source_author_id"], r["target_author_id"]] + [v["author_id"] for v in r.get("via", [])],
+                (r["source_institution_id"], r["entity_id"]), r["work_id"])
+    return pairs, work_ids
+
+
 def brokers(store: GraphStore, query: TieQuery | None = None, top: int = 20) -> dict[str, pd.DataFrame]:
     """Top authors and institutions by bridging, with the evidence behind each.
 
@@ -154,14 +184,7 @@ def brokers(store: GraphStore, query: TieQuery | None = None, top: int = 20) -> 
     sources, targets = _sides(store, query)
     scores = hop_betweenness(p, p.codes(sources), p.codes(targets), query.max_hops)
     between = {p.ids[i]: round(float(scores[i]), 6) for i in np.flatnonzero(scores)}
-    pairs: dict[str, set] = defaultdict(set)
-    work_ids: dict[str, set] = defaultdict(set)
-    for row in find_evidence(store, query):
-        pair = (row["source_institution_id"], row["entity_id"])
-        people = [row["source_author_id"], row["target_author_id"]] + [v["author_id"] for v in row.get("via", [])]
-        for person in people:
-            pairs[person].add(pair)
-            work_ids[person].add(row["work_id"])
+    pairs, work_ids = _ties(store, query)
     people = set(pairs) | {n for n, s in between.items() if s > 0}
     in_projection = set(p.ids[p.codes(people)])
     names: dict[str, str] = {}

@@ -144,12 +144,13 @@ def projection(work_authors: Iterable[list[str]], max_authors_per_work: int = MA
     left = np.repeat(np.arange(len(codes)), after)
     right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after))
     keys = _distinct(codes[left] * n + codes[right])
-    u, v = keys // max(n, 1), keys % max(n, 1)
-    src, dst = np.concatenate([u, v]), np.concatenate([v, u])
-    order = np.argsort(src * max(n, 1) + dst, kind="stable")
+    # both directions of every edge as (src, dst) keys, distinct, so a plain sort orders them
+    # (a stable argsort of the same keys was 3 s of brokers at 100,000 works)
+    keys = np.sort(np.concatenate([keys, (keys % max(n, 1)) * n + keys // max(n, 1)]))
+    src, dst = keys // max(n, 1), keys % max(n, 1)
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return Projection(ids=ids, indptr=indptr, indices=dst[order].astype(np.int64))
+    return Projection(ids=ids, indptr=indptr, indices=dst.astype(np.int64))
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:

@@ -14,12 +14,22 @@
 MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
   AND ($entity = '' OR $entity IN e.chain_ids)
-MATCH (x1:Author)-[a1:AFFILIATED_WITH]->(ni:Institution)
+//@neo4j MATCH (x1:Author)-[a1:AFFILIATED_WITH]->(ni:Institution)
 //@neo4j USING INDEX a1:AFFILIATED_WITH(work_id)
-WHERE a1.work_id = a2.work_id AND x1.id = x.id AND ni.id <> ci.id
-  AND ($country = '' OR ni.country = $country)
-  AND ($institution = '' OR ni.id = $institution)
-  AND ($department = '' OR a1.department_id = $department)
+//@neo4j WHERE a1.work_id = a2.work_id AND x1.id = x.id AND ni.id <> ci.id
+//@neo4j   AND ($country = '' OR ni.country = $country)
+//@neo4j   AND ($institution = '' OR ni.id = $institution)
+//@neo4j   AND ($department = '' OR a1.department_id = $department)
+// LadybugDB joined every affiliation on the work id (3 s at 100,000 works): it takes each
+// watchlist author once, their source-side affiliations, then their watchlist ones again
+// (the same rows, one per combination)
+//@ladybug WITH DISTINCT x
+//@ladybug MATCH (x)-[a1:AFFILIATED_WITH]->(ni:Institution)
+//@ladybug WHERE ($country = '' OR ni.country = $country) AND ($institution = '' OR ni.id = $institution)
+//@ladybug   AND ($department = '' OR a1.department_id = $department)
+//@ladybug MATCH (e:Entity)<-[m:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x)
+//@ladybug WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
+//@ladybug   AND ($entity = '' OR $entity IN e.chain_ids) AND a1.work_id = a2.work_id AND ni.id <> ci.id
 MATCH (w:Work)
 //@neo4j USING INDEX w:Work(id)
 WHERE w.id = a1.work_id

@@ -113,13 +113,15 @@ def exposure(store: GraphStore, by: str, query: TieQuery | None = None) -> pd.Da
               "until": query.until}
     ties = pd.DataFrame(store.run("exposure_ties", {
         **params, "department": query.department, "field": query.field, **target_params(query.target),
-        "direct": "direct" in kinds, "dual": "dual_affiliation" in kinds}))
+        "direct": "direct" in kinds, "dual": "dual_affiliation" in kinds,
+        "include_retracted": query.include_retracted}))
     if ties.empty:
         return pd.DataFrame(columns=COLUMNS)
     if by == "branch":
         chains = {e["id"]: e["chain_names"] for e in store.run("entities", {})}
         ties["chain"] = [chains.get(e) for e in ties["entity_id"]]
-    counts = pd.DataFrame(store.run("exposure_china", params))
+    denominator = "exposure_china_works" if by in ("field", "technology") else "exposure_china"
+    counts = pd.DataFrame(store.run(denominator, params))
     if counts.empty:
         china: pd.Series | int = 0
     elif by == "branch":

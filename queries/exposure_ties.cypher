@@ -14,6 +14,7 @@
 // param since: int = 0
 // param until: int = 9999
 // param field: string = ""
+// param include_retracted: bool = false
 MATCH (e:Entity)<-[:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(y:Author)
 WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
   AND ($entity = '' OR $entity IN e.chain_ids)
@@ -29,6 +30,7 @@ MATCH (w:Work)
 WHERE w.id = a2.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
+  AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
 RETURN DISTINCT
 //@include exposure_units
        , w.id AS work_id, w.year AS year, x.id AS source_author_id, e.id AS entity_id

@@ -31,6 +31,7 @@ def test_bench_driver_at_300_works_writes_every_embedded_figure(tmp_path, monkey
     assert any("NEO4J_URI is not set" in note for note in size["notes"])
     figures = {row["figure"] for row in results["table"]}
     assert "parse+normalise (1 core)" in figures and "Explorer first render" in figures
+    assert "dashboard page 'overview' first render" in figures and not results["explorer"]["errors"]
     assert all(row["baseline_label"] for row in results["table"])
     assert "parse+normalise" in capsys.readouterr().out
 

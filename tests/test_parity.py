@@ -84,13 +84,17 @@ NAMED_QUERIES = [
     ("indirect_affiliations", {"authors": ["https://openalex.org/A90000000x1", "https://openalex.org/A90000000y1"]}),
     *[("exposure_ties", {"by": by, "category": ""}) for by in DIMENSIONS],
     *[("exposure_china", {"by": by}) for by in DIMENSIONS],
+    *[("exposure_china_works", {"by": by}) for by in ("field", "technology")],
+    ("broker_ties", {}), ("broker_ties", {"category": "", "direct": False}), ("broker_career_ties", {}),
 ]
 #: queries whose row order (and list order) means nothing to their caller, and is not sorted
 #: in the store because the results are large (a sort there costs seconds at 10^6 works)
 UNORDERED = {"broker_works": lambda rows: sorted((r["work_id"], sorted(r["authors"])) for r in rows),
              "broker_sources": lambda rows: sorted(r["author_id"] for r in rows),
              "indirect_authorships": lambda rows: sorted(tuple(r.values()) for r in rows),
-             "indirect_labels": lambda rows: sorted(tuple(r.values()) for r in rows)}
+             "indirect_labels": lambda rows: sorted(tuple(r.values()) for r in rows),
+             "broker_ties": lambda rows: sorted(tuple(sorted(r.items())) for r in rows),
+             "broker_career_ties": lambda rows: sorted(tuple(sorted(r.items())) for r in rows)}
 
 
 def test_every_named_query_is_covered_here():
