@@ -8,7 +8,7 @@
   a Dutch-affiliated author to a watchlist-affiliated one in 2..max_hops steps.
 
 The first three are Cypher pattern matches (`queries/*.cypher`), run on either store; the
-fourth is a NetworkX search on the co-authorship projection of the `authorships` rows.
+fourth a search of the co-authorship projection on integer codes (`queries.indirect`).
 Every tie is a list of evidence rows that each name a work, DOI and raw string.
 """
 
@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import defaultdict
 from dataclasses import asdict, dataclass, fields
-from itertools import islice
-
-import networkx as nx
 
 from graph.errors import InputError
 from graph.ids import institution_id
 from graph.store import GraphStore
-from queries.coauthorship import MAX_AUTHORS_PER_WORK, coauthor_graph, ordered_subgraph, shared_work
+from queries import indirect
 from queries.strength import DEFAULT_MIN_STRENGTH, LEVELS, corroborate
 
 __all__ = ["DEFAULT_KINDS", "KINDS", "TieQuery", "check_source", "find_evidence", "indirect_ties", "selection_options",
@@ -194,10 +190,6 @@ def find_evidence(store: GraphStore, q: TieQuery) -> list[dict]:
     return rows
 
 
-def _latest(rows: list[dict]) -> dict:
-    return max(rows, key=lambda r: (r.get("year") or 0, r["work_id"], r.get("raw_affiliation") or ""))
-
-
 def on_watchlist_side(q: TieQuery, row: dict) -> bool:
     """Does an affiliation row fall on the watchlist side of this query?"""
     if not row.get("entity_id"):
@@ -211,138 +203,6 @@ def on_watchlist_side(q: TieQuery, row: dict) -> bool:
 
 
 def indirect_ties(store: GraphStore, q: TieQuery) -> list[dict]:
-    """Ties through 1..max_hops-1 intermediaries in the co-authorship projection.
-
-    Intermediaries are authors with neither a Dutch nor a watchlist affiliation in the
-    window, so each indirect tie adds something the direct ones do not show. For each
-    Dutch author, at most ``k`` shortest paths are kept (Yen's algorithm through
-    ``nx.shortest_simple_paths``); the search stops at ``max_hops`` steps.
-    """
-    window = {"since": q.since, "until": q.until}
-    affiliations = store.run("author_affiliations", window)
-    source_aff: dict[str, list[dict]] = defaultdict(list)
-    target_aff: dict[str, list[dict]] = defaultdict(list)
-    for row in affiliations:
-        if row["country"] == q.country and (not q.institution or row["institution_id"] == q.institution) \
-                and (not q.department or row["department_id"] == q.department):
-            source_aff[row["author_id"]].append(row)
-        if on_watchlist_side(q, row):
-            target_aff[row["author_id"]].append(row)
-    labelled = {r["author_id"] for r in affiliations if r["country"] == q.country or r.get("entity_id")}
-    authorships = store.run("authorships", {**window, "field": q.field})
-    near = _near_targets(authorships, set(target_aff) - set(source_aff), labelled, q.max_hops - 1)
-    G = coauthor_graph([r for r in authorships if r["work_id"] in near])
-    sources = sorted(a for a in source_aff if a in G and a not in target_aff)
-    targets = sorted(a for a in target_aff if a in G and a not in source_aff)
-    if not sources or not targets:
-        return []
-    keep = (set(G) - labelled) | set(sources) | set(targets)
-    H = ordered_subgraph(G, keep)
-    intermediaries = set(H) - set(sources) - set(targets)
-    by_entity: dict[str, set[str]] = defaultdict(set)
-    for t in targets:
-        for row in target_aff[t]:
-            by_entity[row["entity_id"]].add(t)
-    rows: list[dict] = []
-    for entity in sorted(by_entity):
-        rows += _indirect_to_entity(H, G, q, sources, by_entity[entity], intermediaries, entity,
-                                    source_aff, target_aff)
-    return rows
-
-
-def _near_targets(authorships: list[dict], targets: set[str], labelled: set[str], steps: int,
-                  max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> set[str]:
-    """The works an indirect path of at most ``steps`` intermediaries can use.
-
-    Every intermediary is within ``steps`` co-author steps of a watchlist author, through
-    other intermediaries (authors with neither label), so the co-authorship projection is
-    built only from the works of those authors: a neighbourhood, not the whole corpus
-    (at 100,000 works that cut the projection from millions of edges to thousands).
-    """
-    works_of: dict[str, list[str]] = defaultdict(list)
-    authors_of: dict[str, list[str]] = defaultdict(list)
-    for row in authorships:
-        works_of[row["author_id"]].append(row["work_id"])
-        authors_of[row["work_id"]].append(row["author_id"])
-    near, frontier = set(targets), set(targets)
-    for _ in range(steps):
-        reached = set()
-        for author in frontier:
-            for work in works_of[author]:
-                if len(authors_of[work]) <= max_authors_per_work:
-                    reached.update(b for b in authors_of[work] if b not in near and b not in labelled)
-        near |= reached
-        frontier = reached
-    return {work for author in near for work in works_of[author]}
-
-
-def _prefer_on(rows: list[dict], work_id: str) -> dict:
-    """The affiliation on the given work if there is one, else the most recent."""
-    on_work = [r for r in rows if r["work_id"] == work_id]
-    return _latest(on_work or rows)
-
-
-def _indirect_to_entity(H: nx.Graph, G: nx.Graph, q: TieQuery, sources: list[str], entity_targets: set[str],
-                        intermediaries: set[str], entity: str, source_aff: dict, target_aff: dict) -> list[dict]:
-    """Up to ``k`` shortest indirect paths from each Dutch author to one entity's authors.
-
-    A per-entity search, so a Dutch author with a direct tie to one entity still shows an
-    indirect tie to another, and ``k`` paths to one entity do not hide the others.
-    (Enumerating all paths up to the depth bound instead of Yen's search was tried: on the
-    generated 100,000-work corpus hub authors made it four times slower.)
-    """
-    sink = ("__entity__", entity)
-    H.add_edges_from((t, sink) for t in sorted(entity_targets))
-    allowed = intermediaries | entity_targets | {sink}
-    try:
-        reach = nx.single_source_shortest_path_length(
-            nx.subgraph_view(H, filter_node=lambda n: n in allowed), sink, cutoff=q.max_hops)
-        rows = []
-        for source in sources:
-            # edges from an intermediary neighbour to the sink = co-author steps from the source
-            steps = [reach[n] for n in H[source] if n in intermediaries and n in reach]
-            if not steps or not 2 <= min(steps) <= q.max_hops:
-                continue
-            view = nx.subgraph_view(
-                H, filter_node=lambda n, s=source: n == s or n in allowed,
-                filter_edge=lambda u, v, s=source: not (s in (u, v) and (u in entity_targets or v in entity_targets)),
-            )
-            for path in islice(nx.shortest_simple_paths(view, source, sink), q.k):
-                authors = path[:-1]
-                if len(authors) - 1 > q.max_hops:
-                    break
-                first_work = shared_work(G, authors[0], authors[1])[1]
-                last_work = shared_work(G, authors[-2], authors[-1])[1]
-                target_rows = [r for r in target_aff[authors[-1]] if r["entity_id"] == entity]
-                rows.append(_indirect_row(G, authors, _prefer_on(source_aff[source], first_work),
-                                          _prefer_on(target_rows, last_work)))
-        return rows
-    finally:
-        H.remove_node(sink)
-
-
-def _indirect_row(G: nx.Graph, authors: list[str], src: dict, tgt: dict) -> dict:
-    steps = [shared_work(G, a, b) for a, b in zip(authors, authors[1:], strict=False)]
-    year, work_id, doi = steps[0]
-    return {
-        "kind": "indirect", "work_id": work_id, "doi": doi, "year": year, "title": "",
-        "field": "", "subfield": "",
-        "source_author_id": authors[0], "source_author": G.nodes[authors[0]].get("name", ""),
-        "source_institution_id": src["institution_id"], "source_institution": src["institution"],
-        "source_sector": src["sector"], "department_id": src["department_id"],
-        "department": src["department"],
-        "source_raw": src["raw_affiliation"], "source_matched_by": src["matched_by"],
-        "source_work_id": src["work_id"],
-        "target_author_id": authors[-1], "target_author": G.nodes[authors[-1]].get("name", ""),
-        "target_institution_id": tgt["institution_id"], "target_institution": tgt["institution"],
-        "target_raw": tgt["raw_affiliation"], "target_matched_by": tgt["matched_by"],
-        "target_work_id": tgt["work_id"], "target_year": tgt["year"],
-        "entity_id": tgt["entity_id"], "entity_name": tgt["entity_name"], "category": tgt["category"],
-        "under_cmc": tgt["under_cmc"], "chain": tgt["chain"], "chain_ids": tgt["chain_ids"],
-        "match_rule": "", "match_alias": "",
-        "via": [{"author_id": a, "author": G.nodes[a].get("name", "")} for a in authors[1:-1]],
-        "steps": [{"from": a, "to": b, "year": s[0], "work_id": s[1], "doi": s[2]}
-                  for (a, b), s in zip(zip(authors, authors[1:], strict=False), steps, strict=True)],
-        "hops": len(authors) - 1,
-        "source_alias": src.get("alias") or "", "target_alias": tgt.get("alias") or "",
-    }
+    """Ties through 1..max_hops-1 intermediaries in the co-authorship projection: at most
+    ``k`` chains per (Dutch author, entity), shortest first (`queries.indirect`)."""
+    return indirect.indirect_ties(store, q, target_params(q.target))

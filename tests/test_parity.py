@@ -79,6 +79,9 @@ NAMED_QUERIES = [
                              "pair_keys": ["https://openalex.org/A90000000x1 https://openalex.org/A90000000y1"]}),
     ("broker_works", {}), ("broker_sources", {}), ("broker_targets", {}), ("broker_targets", {"category": ""}),
     ("broker_people", {"authors": ["https://openalex.org/A90000000x1", "https://openalex.org/A90000000y1"]}),
+    ("indirect_authorships", {}), ("indirect_labels", {"category": ""}),
+    ("indirect_people", {"authors": ["https://openalex.org/A90000000x1", "https://openalex.org/A90000000z1"]}),
+    ("indirect_affiliations", {"authors": ["https://openalex.org/A90000000x1", "https://openalex.org/A90000000y1"]}),
     *[("exposure_ties", {"by": by, "category": ""}) for by in DIMENSIONS],
     *[("exposure_china", {"by": by}) for by in DIMENSIONS],
     *[("exposure_china_works", {"by": by}) for by in ("field", "technology")],
@@ -88,6 +91,8 @@ NAMED_QUERIES = [
 #: in the store because the results are large (a sort there costs seconds at 10^6 works)
 UNORDERED = {"broker_works": lambda rows: sorted((r["work_id"], sorted(r["authors"])) for r in rows),
              "broker_sources": lambda rows: sorted(r["author_id"] for r in rows),
+             "indirect_authorships": lambda rows: sorted(tuple(r.values()) for r in rows),
+             "indirect_labels": lambda rows: sorted(tuple(r.values()) for r in rows),
              "broker_ties": lambda rows: sorted(tuple(sorted(r.items())) for r in rows),
              "broker_career_ties": lambda rows: sorted(tuple(sorted(r.items())) for r in rows)}
 
