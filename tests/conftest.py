@@ -53,6 +53,23 @@ def known_local(known_home: Config):
 
 
 @pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory: pytest.TempPathFactory):
+    """``generated_corpus(works, seed)``: that generated corpus ingested and loaded into the
+    embedded store once per test session (per xdist worker), shared read-only by every module
+    that asks for the same size and seed (several modules check different analyses on one)."""
+    from tests.generated import generated_home
+
+    made: dict[tuple[int, int], Config] = {}
+
+    def get(works: int, seed: int) -> Config:
+        if (works, seed) not in made:
+            made[(works, seed)] = generated_home(tmp_path_factory.mktemp(f"generated-{works}-{seed}"), works, seed)
+        return made[(works, seed)]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def neo4j_credentials() -> tuple[str, str, str]:
     """(uri, user, password) of a real Neo4j: NEO4J_URI, a compose service, or the local server."""
     from tests.neo4j_service import neo4j_connection, stop_if_started

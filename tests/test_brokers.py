@@ -20,16 +20,15 @@ from queries.brokers import bridge_betweenness, brokers
 from queries.coauthorship import coauthor_graph, ordered_subgraph, projection, projection_of
 from queries.evidence import TieQuery, find_evidence, on_watchlist_side
 from queries.registry import render
-from tests.generated import generated_home as generated
 from ties.config import Config
 
 KINDS = ("direct", "dual_affiliation", "career")
 
 
 @pytest.fixture(scope="module")
-def generated_home(tmp_path_factory) -> Config:
+def generated_home(generated_corpus) -> Config:
     """300 generated works (seed 3): a connected co-authorship graph with both sides in it."""
-    return generated(tmp_path_factory.mktemp("brokers"), 300, seed=3)
+    return generated_corpus(300, seed=3)
 
 
 @pytest.fixture(scope="module")

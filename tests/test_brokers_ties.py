@@ -14,7 +14,6 @@ from graph.ladybug_store import LadybugStore
 from queries.brokers import _ties, brokers
 from queries.evidence import TieQuery, find_evidence
 from queries.registry import render
-from tests.generated import generated_home as generated
 
 QUERIES = [
     TieQuery(), TieQuery(target="all"), TieQuery(since=2016, until=2019), TieQuery(field="Computer Science"),
@@ -25,9 +24,9 @@ IDS = ["default", "all", "2016-2019", "field", "direct", "dual-career", "retract
 
 
 @pytest.fixture(scope="module")
-def generated_home(tmp_path_factory):
+def generated_home(generated_corpus):
     """300 generated works (seed 3): ties of every kind."""
-    return generated(tmp_path_factory.mktemp("brokers-ties"), 300, seed=3)
+    return generated_corpus(300, seed=3)
 
 
 @pytest.fixture(scope="module")

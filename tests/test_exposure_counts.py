@@ -14,16 +14,15 @@ from graph.ladybug_store import LadybugStore
 from queries.evidence import TieQuery
 from queries.exposure import DIMENSIONS, exposure, exposure_inputs, exposure_table
 from queries.registry import render
-from tests.generated import generated_home as generated
 
 QUERIES = [TieQuery(), TieQuery(since=2016, until=2019), TieQuery(target="all"),
            TieQuery(institution="https://openalex.org/I887064364")]
 
 
 @pytest.fixture(scope="module")
-def generated_home(tmp_path_factory):
+def generated_home(generated_corpus):
     """300 generated works (seed 3): ties of every kind and China co-publications."""
-    return generated(tmp_path_factory.mktemp("exposure"), 300, seed=3)
+    return generated_corpus(300, seed=3)
 
 
 @pytest.fixture(scope="module")

@@ -16,16 +16,15 @@ from graph.ladybug_store import LadybugStore
 from queries.coauthorship import coauthor_graph, shared_work
 from queries.evidence import TieQuery, find_evidence, on_watchlist_side
 from queries.registry import render
-from tests.generated import generated_home
 
 #: 4 hops: the brute force takes about 45 s (marked slow, out of `make check`)
 CASES = [(2, 1), (2, 3), (2, 7), (3, 1), (3, 3), (3, 7), pytest.param(4, 3, marks=pytest.mark.slow)]
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(generated_corpus):
     """A generated 200-work corpus (seed 11) in the embedded store."""
-    cfg = generated_home(tmp_path_factory.mktemp("indirect"), 200, seed=11)
+    cfg = generated_corpus(200, seed=11)
     store = LadybugStore(cfg.ladybug_dir, read_only=True, queries=render)
     yield cfg, store
     store.close()

@@ -8,7 +8,6 @@ import pytest
 from graph.ladybug_store import LadybugStore
 from queries.evidence import TieQuery, find_evidence
 from queries.registry import render
-from tests.generated import generated_home
 
 pytestmark = pytest.mark.neo4j
 
@@ -17,8 +16,8 @@ QUERIES = [TieQuery(kinds=("indirect",), target="all", max_hops=h, k=k) for h, k
 
 
 @pytest.fixture(scope="module")
-def both_stores(tmp_path_factory, neo4j_factory):
-    cfg = generated_home(tmp_path_factory.mktemp("indirect-parity"), 200, seed=11)
+def both_stores(generated_corpus, neo4j_factory):
+    cfg = generated_corpus(200, seed=11)
     neo = neo4j_factory("indirect")
     neo.clear()
     neo.load(cfg.tables_dir)

@@ -24,7 +24,6 @@ from queries.evidence import TieQuery, find_evidence
 from queries.paths import paths_report
 from queries.ranked import find_paths, summary_covers
 from queries.registry import render
-from tests.generated import generated_home as generated
 from ties.config import Config
 
 NL, CMC = "https://openalex.org/I1", "https://openalex.org/I2"
@@ -109,9 +108,9 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def generated_home(tmp_path_factory) -> Config:
+def generated_home(generated_corpus) -> Config:
     """3,000 generated works (planted ties, repeat co-authors) in tables and the embedded store."""
-    return generated(tmp_path_factory.mktemp("ranked"), 3000, seed=11)
+    return generated_corpus(3000, seed=11)
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +121,7 @@ def generated_neo4j(generated_home, neo4j_factory):
     return store
 
 
-def _both_ways(store, query: TieQuery) -> tuple[bytes, bytes]:
+def both_ways(store, query: TieQuery) -> tuple[bytes, bytes]:
     slow = paths_report(find_evidence(store, query), query.filters(), k=query.k, min_works=query.min_works,
                         evidence=True)
     return orjson.dumps(slow), orjson.dumps(find_paths(store, query, evidence=True))
@@ -132,7 +131,7 @@ def _both_ways(store, query: TieQuery) -> tuple[bytes, bytes]:
 def test_embedded_store_gives_the_report_of_every_evidence_row(generated_home, query):
     store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
-        slow, fast = _both_ways(store, query)
+        slow, fast = both_ways(store, query)
     finally:
         store.close()
     assert fast == slow
@@ -143,7 +142,7 @@ def test_embedded_store_gives_the_report_of_every_evidence_row(generated_home, q
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.target}-k{q.k}-w{q.min_works}-{len(q.kinds)}-{q.since}")
 def test_neo4j_gives_the_report_of_every_evidence_row_and_of_the_embedded_store(generated_home, generated_neo4j,
                                                                                query):
-    slow, fast = _both_ways(generated_neo4j, query)
+    slow, fast = both_ways(generated_neo4j, query)
     assert fast == slow
     local = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
@@ -168,7 +167,7 @@ def test_a_store_loaded_without_summaries_ranks_from_the_evidence(generated_home
     store.load(tables)
     try:
         query = TieQuery(kinds=("direct",))
-        slow, fast = _both_ways(store, query)
+        slow, fast = both_ways(store, query)
         assert fast == slow and orjson.loads(fast)["paths"]
         assert store.run("tie_summary_count")[0]["ties"] == 0
     finally:
@@ -179,7 +178,7 @@ def test_more_ties_per_pair_than_the_summary_keeps_come_from_the_evidence(genera
     store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         query = TieQuery(kinds=("direct",), target="all", k=MAX_RANK + 5)
-        slow, fast = _both_ways(store, query)
+        slow, fast = both_ways(store, query)
         assert fast == slow
         capped = find_paths(store, replace(query, k=MAX_RANK))
         assert orjson.loads(fast)["summary"]["paths"] > capped["summary"]["paths"]

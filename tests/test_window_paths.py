@@ -17,11 +17,10 @@ import pytest
 
 from graph.ladybug_store import LadybugStore
 from graph.schema import MAX_TIE_RANK
-from queries.evidence import TieQuery, find_evidence
-from queries.paths import paths_report
+from queries.evidence import TieQuery
 from queries.ranked import find_paths
 from queries.registry import render
-from tests.generated import generated_home as generated
+from tests.test_ranked import both_ways  # the same two reports the ranking tests compare
 from ties.config import Config
 
 QUERIES = [
@@ -43,9 +42,9 @@ def _id(q: TieQuery) -> str:
 
 
 @pytest.fixture(scope="module")
-def window_home(tmp_path_factory) -> Config:
+def window_home(generated_corpus) -> Config:
     """3,000 generated works (planted ties, repeat co-authors, 2010-2025, several fields)."""
-    return generated(tmp_path_factory.mktemp("window"), 3000, seed=11)
+    return generated_corpus(3000, seed=11)
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +55,10 @@ def window_neo4j(window_home, neo4j_factory):
     return store
 
 
-def _both_ways(store, query: TieQuery) -> tuple[bytes, bytes]:
-    slow = paths_report(find_evidence(store, query), query.filters(), k=query.k, min_works=query.min_works,
-                        evidence=True)
-    return orjson.dumps(slow), orjson.dumps(find_paths(store, query, evidence=True))
-
-
 @pytest.mark.parametrize("query", QUERIES, ids=_id)
 def test_embedded_store_gives_the_windowed_report_of_every_evidence_row(window_home, query):
     with LadybugStore(window_home.ladybug_dir, read_only=True, queries=render) as store:
-        slow, fast = _both_ways(store, query)
+        slow, fast = both_ways(store, query)
     assert fast == slow
     paths = orjson.loads(fast)["paths"]
     assert paths or query.since == 2030, "the generated corpus has ties in this window"
@@ -76,7 +69,7 @@ def test_embedded_store_gives_the_windowed_report_of_every_evidence_row(window_h
 @pytest.mark.parametrize("query", QUERIES, ids=_id)
 def test_neo4j_gives_the_windowed_report_of_every_evidence_row_and_of_the_embedded_store(window_home, window_neo4j,
                                                                                         query):
-    slow, fast = _both_ways(window_neo4j, query)
+    slow, fast = both_ways(window_neo4j, query)
     assert fast == slow
     with LadybugStore(window_home.ladybug_dir, read_only=True, queries=render) as local:
         assert orjson.dumps(find_paths(local, query, evidence=True)) == fast
