@@ -86,6 +86,7 @@ NAMED_QUERIES = [
     *[("exposure_china", {"by": by}) for by in DIMENSIONS],
     *[("exposure_china_works", {"by": by}) for by in ("field", "technology")],
     ("broker_ties", {}), ("broker_ties", {"category": "", "direct": False}), ("broker_career_ties", {}),
+    ("overview_ties", {}), ("overview_ties", {"category": "", "include_retracted": True}),
 ]
 #: queries whose row order (and list order) means nothing to their caller, and is not sorted
 #: in the store because the results are large (a sort there costs seconds at 10^6 works)
