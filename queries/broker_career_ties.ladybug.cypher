@@ -1,0 +1,41 @@
+// The `ties` column of brokers for career ties: the same matches as career_ties, reduced in
+// the store to distinct (author, Dutch institution, entity, Dutch-side work): brokers need
+// neither the evidence columns nor the strength look-ups of every career row. The years are
+// checked on the affiliations first (each carries its work's year), so only candidate moves
+// are joined to their works (2.1 s -> 1.7 s at 100,000 works on the embedded store).
+// LadybugDB's form: the Neo4j form (broker_career_ties.cypher) reaches the Dutch affiliations
+// from the watchlist-side authors after a WITH DISTINCT horizon, which LadybugDB planned as a
+// join of every affiliation pair: 35 s and 16 GB for no rows on the 10,000-work bench corpus
+// (this form: 0.07 s). Same rows on both engines (tests/test_parity.py, test_brokers_ties.py).
+// param country: string = "NL"
+// param institution: string = ""
+// param department: string = ""
+// param category: string = "cmc"
+// param entity: string = ""
+// param since: int = 0
+// param until: int = 9999
+// param field: string = ""
+// param include_retracted: bool = false
+MATCH (e:Entity)<-[:MATCHES]-(ci:Institution)<-[a2:AFFILIATED_WITH]-(x:Author)
+WHERE (($category = 'cmc' AND e.under_cmc) OR ($category <> 'cmc' AND ($category = '' OR e.category = $category)))
+  AND ($entity = '' OR $entity IN e.chain_ids)
+MATCH (x)-[a1:AFFILIATED_WITH]->(ni:Institution)
+//@neo4j USING JOIN ON x
+WHERE a1.work_id <> a2.work_id AND ni.id <> ci.id
+  AND a1.year IS NOT NULL AND a2.year IS NOT NULL AND a1.year <> a2.year
+  AND a1.year >= $since AND a1.year <= $until AND a2.year >= $since AND a2.year <= $until
+  AND ($country = '' OR ni.country = $country)
+  AND ($institution = '' OR ni.id = $institution)
+  AND ($department = '' OR a1.department_id = $department)
+MATCH (w:Work)
+//@neo4j USING INDEX w:Work(id)
+WHERE w.id = a1.work_id
+MATCH (v:Work)
+//@neo4j USING INDEX v:Work(id)
+WHERE v.id = a2.work_id
+  AND w.year IS NOT NULL AND v.year IS NOT NULL AND w.year <> v.year
+  AND w.year >= $since AND w.year <= $until AND v.year >= $since AND v.year <= $until
+  AND ($field = '' OR w.field = $field OR v.field = $field)
+  AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
+  AND ($include_retracted OR NOT (coalesce(v.is_retracted, false) OR coalesce(v.is_paratext, false)))
+RETURN DISTINCT x.id AS author_id, ni.id AS source_institution_id, e.id AS entity_id, w.id AS work_id
