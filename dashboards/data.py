@@ -17,7 +17,7 @@ from dashboards.labels import md
 from graph.errors import TiesError
 from graph.tables import read_meta
 from queries import open_store
-from queries.evidence import KINDS, TieQuery, find_evidence
+from queries.evidence import TieQuery, find_evidence
 from queries.export import Bundle, gather
 from ties.config import Config, load_config
 
@@ -90,6 +90,11 @@ def frame(name: str, params: dict | None = None) -> pd.DataFrame:
     return pd.DataFrame(run(name, params))
 
 
+def searches_indirect(query: TieQuery) -> bool:
+    """Does `query` run the indirect search (a graph search, several times the rest)?"""
+    return "indirect" in query.kinds and query.max_hops >= 2
+
+
 def kind_groups(query: TieQuery) -> list[tuple[str, ...]]:
     """The kinds of `query` in two searches: the pattern matches, then the indirect search.
 
@@ -97,7 +102,7 @@ def kind_groups(query: TieQuery) -> list[tuple[str, ...]]:
     matches, and changing only *Min works* reuses both (it acts when ranking).
     """
     fast = tuple(k for k in query.kinds if k != "indirect")
-    slow = ("indirect",) if "indirect" in query.kinds and query.max_hops >= 2 else ()
+    slow = ("indirect",) if searches_indirect(query) else ()
     return [group for group in (fast, slow) if group]
 
 
@@ -120,7 +125,7 @@ def _evidence(filters: dict, kinds: tuple[str, ...], version: str, home: str) ->
 def _bundle(filters: dict, version: str, home: str) -> Bundle:
     query = TieQuery(**filters)
     with _LOCK:
-        if not ("indirect" in query.kinds and query.max_hops >= 2):
+        if not searches_indirect(query):
             # dual, direct and career ties: `queries.ranked.find_paths` ranks the direct ties
             # from the load-time summary and reads only the evidence of the paths kept (at
             # 100,000 works a profile page read 32,000 direct evidence rows for 50 paths)
@@ -149,14 +154,15 @@ def whole_years(filters: dict, first: int, last: int) -> dict:
 def bundle(filters: dict) -> Bundle:
     """Ranked paths with their evidence, works and entities for a selection (cached per selection).
 
-    ``filters`` are ``TieQuery`` keyword arguments; without ``kinds`` every kind is searched,
-    including the slow indirect one, so pages pass ``kinds`` (``selection.kinds_for``).
+    ``filters`` are ``TieQuery`` keyword arguments; without ``kinds`` TieQuery's default
+    kinds are searched (not the indirect one); pages pass ``kinds`` (``selection.kinds_for``).
     """
-    slow = "indirect" in filters.get("kinds", KINDS) and filters.get("max_hops", 2) >= 2
-    message = ("Tracing ties, including indirect ones (searching chains of co-authors: this can take minutes "
-               "on a large corpus; the result is kept for this selection)..." if slow else "Tracing ties...")
     first, last = year_range()
     try:
+        slow = searches_indirect(TieQuery(**filters))
+        message = ("Tracing ties, including indirect ones (searching chains of co-authors: this can take "
+                   "minutes on a large corpus; the result is kept for this selection)..."
+                   if slow else "Tracing ties...")
         with st.spinner(message):
             return _bundle(whole_years(filters, first, last), _version(), str(config().home))
     except TiesError as exc:
