@@ -359,7 +359,9 @@ def _authorship_rows(
     if not isinstance(author, dict):
         author = {}
     aid = author.get("id")
-    aid = _bounded(aid, (index, "author.id"), MAX_ID) if isinstance(aid, str) and aid else None
+    # control characters are dropped as in institution ids; an id of nothing else is no id
+    aid = _text(aid) if isinstance(aid, str) else ""
+    aid = _bounded(aid, (index, "author.id"), MAX_ID) if aid else None
     name = _str(author.get("display_name"), (index, "author.display_name"))
     raw_name = _str(authorship.get("raw_author_name"), (index, "raw_author_name"))
     name = _bounded(name or raw_name, (index, "author.display_name" if name else "raw_author_name"))

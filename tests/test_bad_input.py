@@ -286,6 +286,21 @@ def test_huge_strings_and_control_characters_are_stored_safely(tmp_path, resolve
     assert all(s.isprintable() for s in tables["affiliated_with"]["raw_affiliation"])
 
 
+@pytest.mark.parametrize("author_id, kept", [
+    ("\x1f", None),  # found by the hypothesis test above: a control character was an author id
+    ("https://openalex.org/A1\x00", "https://openalex.org/A1"),
+    (" \t ", None),
+])
+def test_an_author_id_of_control_characters_is_cleaned_like_an_institution_id(resolver, author_id, kept):
+    record = good_work(1)
+    record["authorships"][0]["author"]["id"] = author_id
+    rows = normalise_work(record, resolver)
+    first = rows.authors[0]["id"]
+    assert first.isprintable()
+    assert first == kept if kept else first.startswith("ties:author:W")
+    assert rows.authored[0]["from"] == first
+
+
 def test_a_fifo_or_an_empty_folder_is_refused_before_anything_is_read(tmp_path):
     import os
 
