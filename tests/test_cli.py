@@ -89,6 +89,7 @@ def test_the_dashboard_never_waits_for_streamlits_first_run_email_question():
     assert argv[argv.index("--server.showEmailPrompt") + 1] == "false"
 
 
+@pytest.mark.slow  # over 1.5 s; `make test` runs it, `make check` leaves it out
 def test_a_national_load_keeps_the_watchlist_works_a_career_move_needs_only_with_watchlist(home: Path, tmp_path: Path):
     """c1 wrote W3 at NUDT with a Tsinghua co-author (no Dutch affiliation) and W4 in
     Amsterdam: `--country NL` alone skips W3, so the career move is invisible."""

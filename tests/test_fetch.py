@@ -91,6 +91,7 @@ def test_complete_fetch_stores_every_served_work_exactly_once(tmp_path, server):
     assert (state["pages"], state["works"], state["count"]) == (4, 250, 250)
 
 
+@pytest.mark.slow  # over 1.5 s; `make test` runs it, `make check` leaves it out
 def test_paging_goes_past_ten_thousand_works_without_a_cap(tmp_path):
     query = WorksQuery(countries=("NL", "CN"), per_page=200, select=("id",))
     with ReplayServer(works=10_050) as big:

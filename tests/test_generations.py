@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import orjson
+import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
@@ -21,6 +22,7 @@ def page_of(works: list[dict], path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # over 1.5 s; `make test` runs it, `make check` leaves it out
 def test_a_second_load_lists_the_new_and_stronger_ties(home, tmp_path):
     runner = CliRunner()
     first = [w for w in known_works() if not w["id"].endswith("W9900000001")]  # no direct Delft-NUDT tie yet

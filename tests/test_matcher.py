@@ -127,6 +127,7 @@ def test_readable_output_has_one_line_per_input_and_no_verdict_words():
     assert "UNDER CMC" in result.output and "suspect" not in result.output.lower()
 
 
+@pytest.mark.slow  # over 1.5 s; `make test` runs it, `make check` leaves it out
 def test_matching_throughput_on_the_labelled_set_times_a_thousand(matcher, capsys):
     """Reports strings per second (uncached and cached); no timed assertion."""
     import time

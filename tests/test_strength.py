@@ -288,6 +288,7 @@ def test_each_authorship_keeps_the_orcid_and_the_name_as_printed_and_the_author_
     assert normalise_work({"id": "https://openalex.org/W2", "primary_location": None}).works[0]["venue"] == ""
 
 
+@pytest.mark.slow  # over 1.5 s; `make test` runs it, `make check` leaves it out
 def test_json_csv_and_graphml_exports_carry_strength_and_the_printed_name_on_their_edges(planted):
     import io
     import zipfile

@@ -28,11 +28,13 @@ QUERIES = [
     TieQuery(until=2015),
     TieQuery(field="Computer Science"),
     TieQuery(since=2016, until=2020, field="Engineering"),
-    TieQuery(kinds=("direct",), since=2019, target="all", country=""),
+    # the three slowest (2-4 s each) run in `make test` only
+    pytest.param(TieQuery(kinds=("direct",), since=2019, target="all", country=""), marks=pytest.mark.slow),
     TieQuery(kinds=("direct",), since=2014, until=2016, min_works=2, target="all"),
     TieQuery(kinds=("direct",), field="Computer Science", target="industry", k=1),
-    TieQuery(kinds=("direct",), target="all", k=MAX_TIE_RANK + 5),
-    TieQuery(kinds=("direct", "career"), since=2017, target="all", k=MAX_TIE_RANK + 2),
+    pytest.param(TieQuery(kinds=("direct",), target="all", k=MAX_TIE_RANK + 5), marks=pytest.mark.slow),
+    pytest.param(TieQuery(kinds=("direct", "career"), since=2017, target="all", k=MAX_TIE_RANK + 2),
+                 marks=pytest.mark.slow),
     TieQuery(kinds=("direct",), since=2030),  # nothing in the window
 ]
 
