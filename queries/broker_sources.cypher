@@ -1,5 +1,5 @@
 // The Dutch (source) side of brokers: every author with an affiliation in the country (and
-// institution, department) in the year window.
+// institution, department) in the year window, as one list (one row: see broker_works).
 // param country: string = "NL"
 // param institution: string = ""
 // param department: string = ""
@@ -10,4 +10,4 @@ WHERE i.country = $country
   AND ($institution = '' OR i.id = $institution)
   AND ($department = '' OR r.department_id = $department)
   AND coalesce(r.year, 0) >= $since AND coalesce(r.year, 0) <= $until
-RETURN DISTINCT a.id AS author_id
+RETURN collect(DISTINCT a.id) AS author_ids

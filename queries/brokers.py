@@ -13,7 +13,8 @@ Why bounded by ``max_hops``: the bound is the one ``ties paths`` uses for indire
 a broker sits on the chains the path search would show; an unbounded search is a full
 BFS over the national graph per watchlist author (12 minutes at 5,000 works in
 NetworkX, hours at 1,000,000). The store returns each work's author list and the two
-sides' author ids; the projection and search run on integer arrays (`hop_betweenness`).
+sides' author ids, each as one row holding a list; the projection and search run on
+integer arrays (`hop_betweenness`).
 """
 
 from __future__ import annotations
@@ -138,7 +139,21 @@ def _sides(store: GraphStore, q: TieQuery) -> tuple[set[str], set[str]]:
     sources = store.run("broker_sources", {**window, "country": q.country, "institution": q.institution,
                                            "department": q.department})
     targets = store.run("broker_targets", {**window, **target_params(q.target)})
-    return {r["author_id"] for r in sources}, {r["author_id"] for r in targets}
+    return _one_list(sources, "author_ids"), _one_list(targets, "author_ids")
+
+
+def _one_list(rows: list[dict], column: str) -> set:
+    """The set in the one row of an aggregating query (none when the store returned no row)."""
+    return set(rows[0][column] or ()) if rows else set()
+
+
+def _work_authors(store: GraphStore, q: TieQuery) -> list[list[str]]:
+    """Each work's author ids in the query's year and field window (the projection's input)."""
+    if (q.since, q.until, q.field) == (0, 9999, ""):
+        rows = store.run("broker_works")
+    else:
+        rows = store.run("broker_works_window", {"since": q.since, "until": q.until, "field": q.field})
+    return rows[0]["works"] or [] if rows else []
 
 
 def _ties(store: GraphStore, q: TieQuery) -> tuple[dict[str, set], dict[str, set]]:
@@ -179,8 +194,7 @@ def brokers(store: GraphStore, query: TieQuery | None = None, top: int = 20) -> 
     """
     query = query or TieQuery()
     window = {"since": query.since, "until": query.until}
-    works = store.run("broker_works", {**window, "field": query.field})
-    p: Projection = projection((r["authors"] for r in works), MAX_AUTHORS_PER_WORK)
+    p: Projection = projection(_work_authors(store, query), MAX_AUTHORS_PER_WORK)
     sources, targets = _sides(store, query)
     scores = hop_betweenness(p, p.codes(sources), p.codes(targets), query.max_hops)
     between = {p.ids[i]: round(float(scores[i]), 6) for i in np.flatnonzero(scores)}

@@ -14,7 +14,8 @@ from itertools import combinations
 
 import networkx as nx
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["MAX_AUTHORS_PER_WORK", "Projection", "coauthor_graph", "ordered_subgraph", "projection", "projection_of",
            "shared_work"]
@@ -102,14 +103,15 @@ class Projection:
     def __len__(self) -> int:
         return len(self.ids)
 
-    @cached_property
-    def index(self) -> pd.Index:
-        return pd.Index(self.ids)
-
     def codes(self, authors: Iterable[str]) -> np.ndarray:
         """Sorted codes of the given author ids that are in the projection."""
-        found = self.index.get_indexer(pd.Index(list(set(authors)), dtype=object))
-        return np.unique(found[found >= 0]).astype(np.int64)
+        wanted = pa.array(list(set(authors)), pa.string())
+        found = pc.index_in(wanted, value_set=self._arrow_ids).drop_null()
+        return np.unique(found.to_numpy().astype(np.int64))
+
+    @cached_property
+    def _arrow_ids(self) -> pa.Array:
+        return pa.array(self.ids, pa.string())
 
 
 def projection(work_authors: Iterable[list[str]], max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> Projection:
@@ -123,17 +125,12 @@ def projection(work_authors: Iterable[list[str]], max_authors_per_work: int = MA
     """
     lists = [a for a in work_authors]
     sizes = np.fromiter((len(a) for a in lists), np.int64, len(lists))
-    flat = pd.Series([a for authors in lists for a in authors], dtype=object)
-    codes, uniques = pd.factorize(flat, sort=True)
-    ids = np.asarray(uniques, dtype=object)
+    ids, codes = _sorted_codes(pa.array([a for authors in lists for a in authors], pa.string()))
     n = len(ids)
-    codes = codes.astype(np.int64)
-    # distinct authors per work: sort (work, code) and drop repeats
-    work = np.repeat(np.arange(len(lists)), sizes)
-    order = np.lexsort((codes, work))
-    work, codes = work[order], codes[order]
-    first = np.r_[True, (work[1:] != work[:-1]) | (codes[1:] != codes[:-1])] if len(codes) else np.zeros(0, bool)
-    work, codes = work[first], codes[first]
+    # distinct authors per work: one sort of (work, code) keys, repeats dropped
+    work = np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
+    keys = _distinct(work * max(n, 1) + codes)
+    work, codes = keys // max(n, 1), keys % max(n, 1)
     sizes = np.bincount(work, minlength=len(lists))
     linked = (sizes >= 2) & (sizes <= max_authors_per_work)
     codes, sizes = codes[linked[work]], sizes[linked]
@@ -143,14 +140,48 @@ def projection(work_authors: Iterable[list[str]], max_authors_per_work: int = MA
     after = np.repeat(sizes, sizes) - 1 - local
     left = np.repeat(np.arange(len(codes)), after)
     right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after))
-    keys = _distinct(codes[left] * n + codes[right])
-    # both directions of every edge as (src, dst) keys, distinct, so a plain sort orders them
-    # (a stable argsort of the same keys was 3 s of brokers at 100,000 works)
-    keys = np.sort(np.concatenate([keys, (keys % max(n, 1)) * n + keys // max(n, 1)]))
-    src, dst = keys // max(n, 1), keys % max(n, 1)
+    upper = _distinct(codes[left] * n + codes[right])  # each edge once, as (i, j), i < j, sorted
+    return Projection(ids=ids, **_both_directions(upper, n))
+
+
+def _both_directions(upper: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """CSR arrays of an undirected graph from its edges as sorted keys i * n + j, i < j.
+
+    Row r lists its smaller neighbours (edges (i, r)), then its larger ones (edges (r, j)),
+    each block in order: one sort of the reversed keys places both, where sorting both
+    directions together (twice the keys) was 0.5 s of brokers at 100,000 works.
+    """
+    size = max(n, 1)
+    hi_row, hi_col = upper // size, upper % size
+    lower = np.sort(hi_col * size + hi_row)
+    lo_row, lo_col = lower // size, lower % size
+    lo_count, hi_count = np.bincount(lo_row, minlength=n), np.bincount(hi_row, minlength=n)
     indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return Projection(ids=ids, indptr=indptr, indices=dst.astype(np.int64))
+    np.cumsum(lo_count + hi_count, out=indptr[1:])
+    indices = np.empty(2 * len(upper), np.int64)
+    # an entry's slot: its row's start, past the smaller block for larger neighbours, plus its
+    # rank within its block (entries of one block are consecutive in `lower` / `upper`)
+    lo_first = np.cumsum(lo_count) - lo_count
+    hi_first = np.cumsum(hi_count) - hi_count
+    ranks = np.arange(len(upper))
+    indices[indptr[lo_row] + ranks - lo_first[lo_row]] = lo_col
+    indices[indptr[hi_row] + lo_count[hi_row] + ranks - hi_first[hi_row]] = hi_col
+    return {"indptr": indptr, "indices": indices}
+
+
+def _sorted_codes(flat: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct strings of `flat`, sorted, and the code (index into them) of each value.
+
+    What ``pd.factorize(sort=True)`` returns, in Arrow's C kernels: factorizing 580,000
+    Python strings took 0.65 s of brokers at 100,000 works, this 0.13 s. Arrow sorts by
+    UTF-8 bytes, which is code-point order, as Python sorts ``str``.
+    """
+    encoded = flat.dictionary_encode()
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    ids = encoded.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False)
+    return ids.astype(object), rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:

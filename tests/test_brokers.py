@@ -106,7 +106,7 @@ def test_the_array_projection_has_the_networkx_projection_edges(generated_home):
     store = LadybugStore(generated_home.ladybug_dir, read_only=True, queries=render)
     try:
         G = coauthor_graph(store.run("authorships", {}))
-        p = projection(r["authors"] for r in store.run("broker_works", {}))
+        p = projection(store.run("broker_works")[0]["works"])
     finally:
         store.close()
     q = projection_of(G)

@@ -77,7 +77,9 @@ NAMED_QUERIES = [
     ("name_counts", {"name_keys": ["author c1 test", "author test x1", "no such name"]}),
     ("direct_ties_between", {"target_authors": ["https://openalex.org/A90000000y1"],
                              "pair_keys": ["https://openalex.org/A90000000x1 https://openalex.org/A90000000y1"]}),
-    ("broker_works", {}), ("broker_sources", {}), ("broker_targets", {}), ("broker_targets", {"category": ""}),
+    ("broker_works", {}), ("broker_works_window", {}), ("broker_works_window", {"since": 2019}),
+    ("broker_works_window", {"field": "no such field"}),
+    ("broker_sources", {}), ("broker_targets", {}), ("broker_targets", {"category": ""}),
     ("broker_people", {"authors": ["https://openalex.org/A90000000x1", "https://openalex.org/A90000000y1"]}),
     ("indirect_authorships", {}), ("indirect_labels", {"category": ""}),
     ("indirect_people", {"authors": ["https://openalex.org/A90000000x1", "https://openalex.org/A90000000z1"]}),
@@ -90,8 +92,10 @@ NAMED_QUERIES = [
 ]
 #: queries whose row order (and list order) means nothing to their caller, and is not sorted
 #: in the store because the results are large (a sort there costs seconds at 10^6 works)
-UNORDERED = {"broker_works": lambda rows: sorted((r["work_id"], sorted(r["authors"])) for r in rows),
-             "broker_sources": lambda rows: sorted(r["author_id"] for r in rows),
+UNORDERED = {"broker_works": lambda rows: [sorted(sorted(a) for a in r["works"]) for r in rows],
+             "broker_works_window": lambda rows: [sorted(sorted(a) for a in r["works"]) for r in rows],
+             "broker_sources": lambda rows: [sorted(r["author_ids"]) for r in rows],
+             "broker_targets": lambda rows: [sorted(r["author_ids"]) for r in rows],
              "indirect_authorships": lambda rows: sorted(tuple(r.values()) for r in rows),
              "indirect_labels": lambda rows: sorted(tuple(r.values()) for r in rows),
              "broker_ties": lambda rows: sorted(tuple(sorted(r.items())) for r in rows),
