@@ -151,8 +151,9 @@ def _fits(n: int, entry: dict, budget: Budget, results: dict) -> bool:
 
 
 def _query_seconds(queries: dict) -> float:
-    """Seconds of a size's queries that the next size runs too (indirect ties stop at
-    stages.INDIRECT_MAX_WORKS, so they do not scale into the next estimate)."""
+    """Seconds of a size's queries that the next size runs too (indirect ties are timed at
+    fewer bounds as sizes grow, `stages.indirect_hops`, so they do not scale into the next
+    estimate)."""
     return sum(v for k, v in queries.items() if k.endswith("_s") and not k.startswith("indirect_"))
 
 
