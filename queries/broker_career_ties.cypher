@@ -37,4 +37,6 @@ WHERE v.id = a2.work_id
   AND ($field = '' OR w.field = $field OR v.field = $field)
   AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
   AND ($include_retracted OR NOT (coalesce(v.is_retracted, false) OR coalesce(v.is_paratext, false)))
-RETURN DISTINCT x.id AS author_id, ni.id AS source_institution_id, e.id AS entity_id, w.id AS work_id
+WITH DISTINCT x.id AS author_id, ni.id AS source_institution_id, e.id AS entity_id, w.id AS work_id
+// one row holding a list per tie (no order), as broker_ties
+RETURN collect([author_id, source_institution_id, entity_id, work_id]) AS ties

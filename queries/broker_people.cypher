@@ -6,5 +6,6 @@ UNWIND $authors AS author_id
 MATCH (a:Author {id: author_id})
 OPTIONAL MATCH (a)-[r:AFFILIATED_WITH]->(i:Institution)
 WHERE coalesce(r.year, 0) >= $since AND coalesce(r.year, 0) <= $until
-RETURN DISTINCT a.id AS author_id, a.name AS author, i.id AS institution_id, i.name AS institution
-ORDER BY author_id, institution_id
+WITH DISTINCT a.id AS author_id, a.name AS author, i.id AS institution_id, i.name AS institution
+// one row holding a list per (author, institution), no order: see broker_ties
+RETURN collect([author_id, author, institution_id, institution]) AS people

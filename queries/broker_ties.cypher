@@ -32,5 +32,7 @@ WHERE w.id = a2.work_id
   AND coalesce(w.year, 0) >= $since AND coalesce(w.year, 0) <= $until
   AND ($field = '' OR w.field = $field)
   AND ($include_retracted OR NOT (coalesce(w.is_retracted, false) OR coalesce(w.is_paratext, false)))
-RETURN DISTINCT x.id AS source_author_id, y.id AS target_author_id, ni.id AS source_institution_id,
-       e.id AS entity_id, w.id AS work_id
+WITH DISTINCT x.id AS source_author_id, y.id AS target_author_id, ni.id AS source_institution_id,
+     e.id AS entity_id, w.id AS work_id
+// one row holding a list per tie (no order): the Neo4j driver spends ~20 us per record
+RETURN collect([source_author_id, target_author_id, source_institution_id, entity_id, work_id]) AS ties

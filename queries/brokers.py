@@ -139,12 +139,12 @@ def _sides(store: GraphStore, q: TieQuery) -> tuple[set[str], set[str]]:
     sources = store.run("broker_sources", {**window, "country": q.country, "institution": q.institution,
                                            "department": q.department})
     targets = store.run("broker_targets", {**window, **target_params(q.target)})
-    return _one_list(sources, "author_ids"), _one_list(targets, "author_ids")
+    return set(_one_list(sources, "author_ids")), set(_one_list(targets, "author_ids"))
 
 
-def _one_list(rows: list[dict], column: str) -> set:
-    """The set in the one row of an aggregating query (none when the store returned no row)."""
-    return set(rows[0][column] or ()) if rows else set()
+def _one_list(rows: list[dict], column: str) -> list:
+    """The list in the one row of an aggregating query (empty when the store returned no row)."""
+    return rows[0][column] or [] if rows else []
 
 
 def _work_authors(store: GraphStore, q: TieQuery) -> list[list[str]]:
@@ -153,7 +153,7 @@ def _work_authors(store: GraphStore, q: TieQuery) -> list[list[str]]:
         rows = store.run("broker_works")
     else:
         rows = store.run("broker_works_window", {"since": q.since, "until": q.until, "field": q.field})
-    return rows[0]["works"] or [] if rows else []
+    return _one_list(rows, "works")
 
 
 def _ties(store: GraphStore, q: TieQuery) -> tuple[dict[str, set], dict[str, set]]:
@@ -173,12 +173,12 @@ def _ties(store: GraphStore, q: TieQuery) -> tuple[dict[str, set], dict[str, set
 
     direct, dual = "direct" in q.kinds, "dual_affiliation" in q.kinds
     if direct or dual:
-        for r in store.run("broker_ties", {**params, "direct": direct, "dual": dual}):
-            add((r["source_author_id"], r["target_author_id"]), (r["source_institution_id"], r["entity_id"]),
-                r["work_id"])
+        for source, target, institution, entity, work in _one_list(
+                store.run("broker_ties", {**params, "direct": direct, "dual": dual}), "ties"):
+            add((source, target), (institution, entity), work)
     if "career" in q.kinds:
-        for r in store.run("broker_career_ties", params):
-            add((r["author_id"],), (r["source_institution_id"], r["entity_id"]), r["work_id"])
+        for author, institution, entity, work in _one_list(store.run("broker_career_ties", params), "ties"):
+            add((author,), (institution, entity), work)
     if "indirect" in q.kinds and q.max_hops >= 2:
         for r in indirect_ties(store, q):
             add([r["source_author_id"], r["target_author_id"]] + [v["author_id"] for v in r.get("via", [])],
@@ -204,11 +204,12 @@ def brokers(store: GraphStore, query: TieQuery | None = None, top: int = 20) -> 
     names: dict[str, str] = {}
     institutions_of: dict[str, set] = defaultdict(set)
     inst_names: dict[str, str] = {}
-    for r in store.run("broker_people", {**window, "authors": sorted(people)}):
-        names[r["author_id"]] = (r["author"] or "") if r["author_id"] in in_projection else ""
-        if r["institution_id"]:
-            institutions_of[r["author_id"]].add(r["institution_id"])
-            inst_names[r["institution_id"]] = r["institution"] or r["institution_id"]
+    for author_id, author, institution_id, institution in _one_list(
+            store.run("broker_people", {**window, "authors": sorted(people)}), "people"):
+        names[author_id] = (author or "") if author_id in in_projection else ""
+        if institution_id:
+            institutions_of[author_id].add(institution_id)
+            inst_names[institution_id] = institution or institution_id
     def side(a: str) -> str:
         return "nl" if a in sources else ("watchlist" if a in targets else "other")
 
