@@ -160,8 +160,8 @@ def bundle(filters: dict) -> Bundle:
     first, last = year_range()
     try:
         slow = searches_indirect(TieQuery(**filters))
-        message = ("Tracing ties, including indirect ones (searching chains of co-authors: this can take "
-                   "minutes on a large corpus; the result is kept for this selection)..."
+        message = ("Tracing ties, including indirect ones (searching chains of co-authors: seconds to a "
+                   "minute on a large corpus; the result is kept for this selection)..."
                    if slow else "Tracing ties...")
         with st.spinner(message):
             return _bundle(whole_years(filters, first, last), _version(), str(config().home))
