@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["MAX_AUTHORS_PER_WORK", "Projection", "coauthor_graph", "ordered_subgraph", "projection", "projection_of",
-           "shared_work"]
+           "shared_work", "sorted_codes"]
 
 #: works with more authors (consortia) link everyone and say little about ties
 MAX_AUTHORS_PER_WORK = 100
@@ -125,7 +125,7 @@ def projection(work_authors: Iterable[list[str]], max_authors_per_work: int = MA
     """
     lists = [a for a in work_authors]
     sizes = np.fromiter((len(a) for a in lists), np.int64, len(lists))
-    ids, codes = _sorted_codes(pa.array([a for authors in lists for a in authors], pa.string()))
+    ids, codes = sorted_codes(pa.array([a for authors in lists for a in authors], pa.string()))
     n = len(ids)
     # distinct authors per work: one sort of (work, code) keys, repeats dropped
     work = np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
@@ -169,7 +169,7 @@ def _both_directions(upper: np.ndarray, n: int) -> dict[str, np.ndarray]:
     return {"indptr": indptr, "indices": indices}
 
 
-def _sorted_codes(flat: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def sorted_codes(flat: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The distinct strings of `flat`, sorted, and the code (index into them) of each value.
 
     What ``pd.factorize(sort=True)`` returns, in Arrow's C kernels: factorizing 580,000

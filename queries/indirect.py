@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from graph.store import GraphStore
-from queries.coauthorship import MAX_AUTHORS_PER_WORK
+from queries.coauthorship import MAX_AUTHORS_PER_WORK, sorted_codes
 
 if TYPE_CHECKING:  # the query type only; evidence imports this module
     from queries.evidence import TieQuery
@@ -84,17 +85,25 @@ class Incidence:
         return np.unique(others)
 
 
-def incidence(rows: list[dict], max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> Incidence:
-    """The :class:`Incidence` of ``indirect_authorships`` rows (author_id, work_id, year, doi)."""
-    authors, author_ids = pd.factorize(np.array([r["author_id"] for r in rows], dtype=object), sort=True)
-    works, work_ids = pd.factorize(np.array([r["work_id"] for r in rows], dtype=object), sort=True)
+def incidence(works: dict, max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> Incidence:
+    """The :class:`Incidence` of the one row of ``indirect_authorships``: parallel lists of
+    each work's id, year, DOI and author ids.
+
+    >>> inc = incidence({"work_ids": ["w2", "w1"], "years": [2020, 2019], "dois": ["", "d1"],
+    ...                  "authors": [["b", "a"], ["c", "a"]]})
+    >>> list(inc.ids), list(inc.work_ids), inc.year.tolist(), inc.doi
+    (['a', 'b', 'c'], ['w1', 'w2'], [2019, 2020], ['d1', ''])
+    """
+    lists = works["authors"]
+    sizes = np.fromiter(map(len, lists), np.int64, len(lists))
+    author_ids, author_codes = sorted_codes(pa.array([a for authors in lists for a in authors], pa.string()))
+    work_ids, work_codes = sorted_codes(pa.array(works["work_ids"], pa.string()))
     year = np.zeros(len(work_ids), np.int64)
-    year[works] = [r["year"] or 0 for r in rows]
-    doi = [""] * len(work_ids)
-    for w, r in zip(works.tolist(), rows, strict=True):
-        doi[w] = r["doi"] or ""
-    return Incidence(np.asarray(author_ids, dtype=object), np.asarray(work_ids, dtype=object), year, doi,
-                     authors.astype(np.int64), works.astype(np.int64), max_authors_per_work)
+    year[work_codes] = np.asarray(works["years"], np.int64)
+    doi = np.empty(len(work_ids), object)
+    doi[work_codes] = works["dois"]
+    return Incidence(author_ids, work_ids, year, doi.tolist(), author_codes, np.repeat(work_codes, sizes),
+                     max_authors_per_work)
 
 
 def _indptr(owner: np.ndarray, n: int) -> np.ndarray:
@@ -268,10 +277,13 @@ def indirect_ties(store: GraphStore, q: TieQuery, target: dict[str, str]) -> lis
     """Evidence rows of the indirect ties of `q` (`target`: its ``target_params``), by entity
     id, then source author id, then the canonical order of chains."""
     window = {"since": q.since, "until": q.until}
-    labels = store.run("indirect_labels", {**window, **target, "country": q.country,
-                                           "institution": q.institution, "department": q.department})
-    authorships = store.run("indirect_authorships", {**window, "field": q.field})
-    inc = incidence(authorships)
+    found = store.run("indirect_labels", {**window, **target, "country": q.country,
+                                          "institution": q.institution, "department": q.department})
+    columns = found[0] if found else {"author_ids": [], "sources": [], "entity_ids": []}
+    labels = [{"author_id": a, "source": s, "entity_id": e} for a, s, e in
+              zip(columns["author_ids"], columns["sources"], columns["entity_ids"], strict=True)]
+    works = store.run("indirect_authorships", {**window, "field": q.field})
+    inc = incidence(works[0] if works else {"work_ids": [], "years": [], "dois": [], "authors": []})
     if not len(inc):
         return []
     source_ids = {r["author_id"] for r in labels if r["source"]}

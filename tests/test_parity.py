@@ -96,8 +96,10 @@ UNORDERED = {"broker_works": lambda rows: [sorted(sorted(a) for a in r["works"])
              "broker_works_window": lambda rows: [sorted(sorted(a) for a in r["works"]) for r in rows],
              "broker_sources": lambda rows: [sorted(r["author_ids"]) for r in rows],
              "broker_targets": lambda rows: [sorted(r["author_ids"]) for r in rows],
-             "indirect_authorships": lambda rows: sorted(tuple(r.values()) for r in rows),
-             "indirect_labels": lambda rows: sorted(tuple(r.values()) for r in rows),
+             "indirect_authorships": lambda rows: [sorted(zip(r["work_ids"], r["years"], r["dois"],
+                                                              map(sorted, r["authors"]), strict=True)) for r in rows],
+             "indirect_labels": lambda rows: [sorted(zip(r["author_ids"], r["sources"], r["entity_ids"], strict=True))
+                                              for r in rows],
              "broker_ties": lambda rows: [sorted(r["ties"]) for r in rows],
              "broker_career_ties": lambda rows: [sorted(r["ties"]) for r in rows],
              "broker_people": lambda rows: [sorted(r["people"], key=repr) for r in rows]}
