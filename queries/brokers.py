@@ -149,10 +149,10 @@ def _one_list(rows: list[dict], column: str) -> list:
 
 def _work_authors(store: GraphStore, q: TieQuery) -> list[list[str]]:
     """Each work's author ids in the query's year and field window (the projection's input)."""
-    if (q.since, q.until, q.field) == (0, 9999, ""):
-        rows = store.run("broker_works")
-    else:
+    if q.windowed:
         rows = store.run("broker_works_window", {"since": q.since, "until": q.until, "field": q.field})
+    else:
+        rows = store.run("broker_works")
     return _one_list(rows, "works")
 
 

@@ -119,6 +119,16 @@ class TieQuery:
     def filters(self) -> dict:
         return asdict(self)
 
+    @property
+    def windowed(self) -> bool:
+        """Does the query keep only some years or one field? (What load-time summaries and
+        the window-free brokers read cannot answer.)
+
+        >>> TieQuery().windowed, TieQuery(since=2018).windowed
+        (False, True)
+        """
+        return (self.since, self.until, self.field) != (TieQuery.since, TieQuery.until, TieQuery.field)
+
 
 def selection_options() -> list[dict]:
     """Each path-selection option: name, flag, default, help (and choices, min, max).

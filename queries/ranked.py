@@ -29,8 +29,7 @@ __all__ = ["find_paths", "strongest_direct_ties", "summary_covers"]
 def summary_covers(q: TieQuery) -> bool:
     """Can the stored ranking answer the direct ties of `q`? Not with a year or field window
     (the summary counts works of every year and field) nor for more ties than it keeps."""
-    unwindowed = (q.since, q.until, q.field) == (TieQuery.since, TieQuery.until, TieQuery.field)
-    return "direct" in q.kinds and unwindowed and q.k <= MAX_RANK and not q.include_retracted
+    return "direct" in q.kinds and not q.windowed and q.k <= MAX_RANK and not q.include_retracted
 
 
 def strongest_direct_ties(store: GraphStore, q: TieQuery) -> tuple[list[dict], int]:
