@@ -28,6 +28,7 @@ import pandas as pd
 from graph.store import GraphStore
 from queries.coauthorship import MAX_AUTHORS_PER_WORK, Projection, projection, projection_of
 from queries.evidence import TieQuery, indirect_ties, target_params
+from queries.registry import one_list
 
 __all__ = ["bridge_betweenness", "brokers", "hop_betweenness"]
 
@@ -139,12 +140,7 @@ def _sides(store: GraphStore, q: TieQuery) -> tuple[set[str], set[str]]:
     sources = store.run("broker_sources", {**window, "country": q.country, "institution": q.institution,
                                            "department": q.department})
     targets = store.run("broker_targets", {**window, **target_params(q.target)})
-    return set(_one_list(sources, "author_ids")), set(_one_list(targets, "author_ids"))
-
-
-def _one_list(rows: list[dict], column: str) -> list:
-    """The list in the one row of an aggregating query (empty when the store returned no row)."""
-    return rows[0][column] or [] if rows else []
+    return set(one_list(sources, "author_ids")), set(one_list(targets, "author_ids"))
 
 
 def _work_authors(store: GraphStore, q: TieQuery) -> list[list[str]]:
@@ -153,7 +149,7 @@ def _work_authors(store: GraphStore, q: TieQuery) -> list[list[str]]:
         rows = store.run("broker_works_window", {"since": q.since, "until": q.until, "field": q.field})
     else:
         rows = store.run("broker_works")
-    return _one_list(rows, "works")
+    return one_list(rows, "works")
 
 
 def _ties(store: GraphStore, q: TieQuery) -> tuple[dict[str, set], dict[str, set]]:
@@ -173,11 +169,11 @@ def _ties(store: GraphStore, q: TieQuery) -> tuple[dict[str, set], dict[str, set
 
     direct, dual = "direct" in q.kinds, "dual_affiliation" in q.kinds
     if direct or dual:
-        for source, target, institution, entity, work in _one_list(
+        for source, target, institution, entity, work in one_list(
                 store.run("broker_ties", {**params, "direct": direct, "dual": dual}), "ties"):
             add((source, target), (institution, entity), work)
     if "career" in q.kinds:
-        for author, institution, entity, work in _one_list(store.run("broker_career_ties", params), "ties"):
+        for author, institution, entity, work in one_list(store.run("broker_career_ties", params), "ties"):
             add((author,), (institution, entity), work)
     if "indirect" in q.kinds and q.max_hops >= 2:
         for r in indirect_ties(store, q):
@@ -204,7 +200,7 @@ def brokers(store: GraphStore, query: TieQuery | None = None, top: int = 20) -> 
     names: dict[str, str] = {}
     institutions_of: dict[str, set] = defaultdict(set)
     inst_names: dict[str, str] = {}
-    for author_id, author, institution_id, institution in _one_list(
+    for author_id, author, institution_id, institution in one_list(
             store.run("broker_people", {**window, "authors": sorted(people)}), "people"):
         names[author_id] = (author or "") if author_id in in_projection else ""
         if institution_id:

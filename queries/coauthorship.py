@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["MAX_AUTHORS_PER_WORK", "Projection", "coauthor_graph", "ordered_subgraph", "projection", "projection_of",
-           "shared_work", "sorted_codes"]
+           "shared_work", "codes_in", "sorted_codes"]
 
 #: works with more authors (consortia) link everyone and say little about ties
 MAX_AUTHORS_PER_WORK = 100
@@ -105,13 +105,21 @@ class Projection:
 
     def codes(self, authors: Iterable[str]) -> np.ndarray:
         """Sorted codes of the given author ids that are in the projection."""
-        wanted = pa.array(list(set(authors)), pa.string())
-        found = pc.index_in(wanted, value_set=self._arrow_ids).drop_null()
-        return np.unique(found.to_numpy().astype(np.int64))
+        return codes_in(self._arrow_ids, authors)
 
     @cached_property
     def _arrow_ids(self) -> pa.Array:
         return pa.array(self.ids, pa.string())
+
+
+def codes_in(ids: pa.Array, wanted: Iterable[str]) -> np.ndarray:
+    """Sorted positions in `ids` of the wanted strings that are there (others are left out).
+
+    >>> codes_in(pa.array(["a", "b", "c"]), ["c", "x", "a", "c"]).tolist()
+    [0, 2]
+    """
+    found = pc.index_in(pa.array(list(set(wanted)), pa.string()), value_set=ids).drop_null()
+    return np.unique(found.to_numpy().astype(np.int64))
 
 
 def projection(work_authors: Iterable[list[str]], max_authors_per_work: int = MAX_AUTHORS_PER_WORK) -> Projection:

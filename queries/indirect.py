@@ -31,11 +31,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from graph.store import GraphStore
-from queries.coauthorship import MAX_AUTHORS_PER_WORK, sorted_codes
+from queries.coauthorship import MAX_AUTHORS_PER_WORK, codes_in, sorted_codes
+from queries.registry import one_list
 
 if TYPE_CHECKING:  # the query type only; evidence imports this module
     from queries.evidence import TieQuery
@@ -70,13 +70,12 @@ class Incidence:
         return len(self.ids)
 
     @cached_property
-    def index(self) -> pd.Index:
-        return pd.Index(self.ids, dtype=object)
+    def _arrow_ids(self) -> pa.Array:
+        return pa.array(self.ids, pa.string())
 
     def codes(self, authors) -> np.ndarray:
         """Sorted codes of the given author ids that wrote something in the window."""
-        found = self.index.get_indexer(pd.Index(list(authors), dtype=object))
-        return np.unique(found[found >= 0]).astype(np.int64)
+        return codes_in(self._arrow_ids, authors)
 
     def coauthors(self, authors: np.ndarray) -> np.ndarray:
         """Distinct co-authors (on linked works) of the given codes, the codes included."""
@@ -279,11 +278,10 @@ def indirect_ties(store: GraphStore, q: TieQuery, target: dict[str, str]) -> lis
     window = {"since": q.since, "until": q.until}
     found = store.run("indirect_labels", {**window, **target, "country": q.country,
                                           "institution": q.institution, "department": q.department})
-    columns = found[0] if found else {"author_ids": [], "sources": [], "entity_ids": []}
     labels = [{"author_id": a, "source": s, "entity_id": e} for a, s, e in
-              zip(columns["author_ids"], columns["sources"], columns["entity_ids"], strict=True)]
+              zip(*(one_list(found, c) for c in ("author_ids", "sources", "entity_ids")), strict=True)]
     works = store.run("indirect_authorships", {**window, "field": q.field})
-    inc = incidence(works[0] if works else {"work_ids": [], "years": [], "dois": [], "authors": []})
+    inc = incidence({c: one_list(works, c) for c in ("work_ids", "years", "dois", "authors")})
     if not len(inc):
         return []
     source_ids = {r["author_id"] for r in labels if r["source"]}
