@@ -18,6 +18,11 @@ SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
 #: ties kept per (institution, department, entity) in TIE_SUMMARY: the loader writes that many,
 #: `ties paths -k` up to this reads the summary
 MAX_TIE_RANK = 10
+#: the source country the load-time exposure rows (TIE_WORK, PARTNER_WORK) are derived for:
+#: the country this project answers for; exposure from another country is counted live
+DERIVED_COUNTRY = "NL"
+#: the partner country of exposure's denominator (works co-published with it)
+PARTNER_COUNTRY = "CN"
 PROPERTY_TYPES = {"string", "int", "float", "bool", "string[]"}
 
 

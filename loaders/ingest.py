@@ -38,6 +38,7 @@ from graph.tables import (
     read_meta,
     write_tables,
 )
+from loaders.exposure_facts import exposure_facts
 from loaders.normalise import RecordError, WorkRows, involves, normalise_work
 from loaders.readers import Rejection, input_files, iter_records, manifest_counts
 from loaders.resolve import ProjectResolver
@@ -308,7 +309,8 @@ def registry_facts(institutions: pd.DataFrame, resolver: ProjectResolver) -> pd.
 
 def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver) -> dict:
     """Add the watchlist, institution matches, Dutch sectors, any missing end nodes, and
-    the ranked direct ties derived from them (`loaders.tie_summaries`).
+    the tables derived from them: the ranked direct ties (`loaders.tie_summaries`) and
+    exposure's ties and China co-publications (`loaders.exposure_facts`).
 
     Institutions come back as a DataFrame (a few thousand rows at most); other tables
     keep their kind (DataFrame or Arrow table).
@@ -332,6 +334,8 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
             })
     frames["matches"] = pd.DataFrame(matches, columns=["from", "to", "rule", "alias", "source"])
     frames["tie_summaries"] = tie_summaries(frames["affiliated_with"], frames["matches"], frames["works"])
+    frames["tie_works"], frames["partner_works"] = exposure_facts(
+        frames["affiliated_with"], frames["matches"], frames["works"], frames["institutions"])
     return frames
 
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.schema import MAX_TIE_RANK
+from loaders.arrow_codes import column_names, decoded, dictionary, is_in, to_codes, typed
 
 __all__ = ["MAX_RANK", "tie_summaries"]
 
@@ -38,51 +39,8 @@ COLUMNS = ["from", "to", "department_id", "source_author_id", "target_author_id"
 PAIR = ["ni", "dept", "e"]  # source institution, its department, watchlist entity (codes)
 
 
-def _arrow(table: pd.DataFrame | pa.Table, columns: dict[str, pa.DataType]) -> pa.Table:
-    """The named columns, typed; dictionary-encoded string columns stay encoded (decoding
-    six million affiliation rows to filter them costs seconds and gigabytes)."""
-    if isinstance(table, pd.DataFrame):
-        table = pa.Table.from_pandas(table[list(columns)], preserve_index=False)
-    return pa.table({name: table[name] if pa.types.is_dictionary(table[name].type)
-                     else pc.cast(table[name], kind) for name, kind in columns.items()})
-
-
 #: work flags that keep a work out of the default evidence, so out of the stored ranking too
 NOT_EVIDENCE = ("is_retracted", "is_paratext")
-
-
-def _column_names(table: pd.DataFrame | pa.Table) -> list[str]:
-    return list(table.columns) if isinstance(table, pd.DataFrame) else table.column_names
-
-
-def _decoded(table: pa.Table) -> pa.Table:
-    return pa.table({name: pc.cast(table[name], pa.string()) if pa.types.is_dictionary(table[name].type)
-                     else table[name] for name in table.column_names})
-
-
-def _in(column: pa.ChunkedArray, values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
-    """`column` is in `values`; for a dictionary-encoded chunk, decided once per distinct value."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if not pa.types.is_string(values.type):
-        values = pc.cast(values, pa.string())
-    chunks = []
-    for chunk in column.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            chunks.append(pc.is_in(chunk.dictionary, value_set=values).take(chunk.indices))
-        else:
-            chunks.append(pc.is_in(chunk, value_set=values))
-    return pa.chunked_array(chunks, pa.bool_())
-
-
-def _dictionary(*columns: pa.ChunkedArray) -> pa.Array:
-    """Sorted distinct values of the columns: the code of a value is its index here."""
-    values = pc.unique(pa.chunked_array([c.combine_chunks() for c in columns], pa.string()))
-    return values.take(pc.sort_indices(values))
-
-
-def _codes(column: pa.ChunkedArray, dictionary: pa.Array) -> pa.ChunkedArray:
-    return pc.index_in(column, value_set=dictionary)
 
 
 def _empty() -> pd.DataFrame:
@@ -99,38 +57,38 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
     if not len(matches) or not len(affiliations):
         return _empty()
     text = pa.string()
-    matched = _arrow(matches, {"from": text, "to": text})
-    aff = _arrow(affiliations, {"from": text, "to": text, "work_id": text, "department_id": text})
-    matched = _decoded(matched)
-    targets = _decoded(aff.filter(_in(aff["to"], matched["from"])))
-    flags = {flag: pa.bool_() for flag in NOT_EVIDENCE if flag in _column_names(works)}
-    work_rows = _decoded(_arrow(works, {"id": text, "year": pa.int64(), **flags}))
+    matched = typed(matches, {"from": text, "to": text})
+    aff = typed(affiliations, {"from": text, "to": text, "work_id": text, "department_id": text})
+    matched = decoded(matched)
+    targets = decoded(aff.filter(is_in(aff["to"], matched["from"])))
+    flags = {flag: pa.bool_() for flag in NOT_EVIDENCE if flag in column_names(works)}
+    work_rows = decoded(typed(works, {"id": text, "year": pa.int64(), **flags}))
     for flag in flags:  # retracted works and paratext are no evidence by default (TieQuery.include_retracted)
         work_rows = work_rows.filter(pc.invert(pc.fill_null(work_rows[flag], False)))
-    work_rows = work_rows.filter(_in(work_rows["id"], pc.unique(targets["work_id"])))
+    work_rows = work_rows.filter(is_in(work_rows["id"], pc.unique(targets["work_id"])))
     if not work_rows.num_rows:
         return _empty()
-    sources = _decoded(aff.filter(_in(aff["work_id"], work_rows["id"])))
-    targets = targets.filter(_in(targets["work_id"], work_rows["id"]))
+    sources = decoded(aff.filter(is_in(aff["work_id"], work_rows["id"])))
+    targets = targets.filter(is_in(targets["work_id"], work_rows["id"]))
 
-    work_ids = _dictionary(work_rows["id"])
-    authors = _dictionary(sources["from"], targets["from"])
-    institutions = _dictionary(sources["to"], targets["to"])
-    departments = _dictionary(pc.fill_null(sources["department_id"], ""))
-    entities = _dictionary(matched["to"])
+    work_ids = dictionary(work_rows["id"])
+    authors = dictionary(sources["from"], targets["from"])
+    institutions = dictionary(sources["to"], targets["to"])
+    departments = dictionary(pc.fill_null(sources["department_id"], ""))
+    entities = dictionary(matched["to"])
     year_of = work_rows["year"].take(pc.index_in(work_ids, value_set=work_rows["id"]))
     year_of = pc.if_else(pc.equal(pc.fill_null(year_of, 0), 0), pa.scalar(None, pa.int64()), year_of)
 
     # each side once per (work, people, units), with how many affiliation edges it stands for
     # (two raw strings for one institution on one work are two evidence rows)
-    s = pa.table({"w": _codes(sources["work_id"], work_ids), "x": _codes(sources["from"], authors),
-                  "ni": _codes(sources["to"], institutions),
-                  "dept": _codes(pc.fill_null(sources["department_id"], ""), departments)})
+    s = pa.table({"w": to_codes(sources["work_id"], work_ids), "x": to_codes(sources["from"], authors),
+                  "ni": to_codes(sources["to"], institutions),
+                  "dept": to_codes(pc.fill_null(sources["department_id"], ""), departments)})
     s = s.group_by(["w", "x", "ni", "dept"]).aggregate([([], "count_all")]).rename_columns(
         ["w", "x", "ni", "dept", "ms"])
-    ci_entity = pa.table({"ci": _codes(matched["from"], institutions), "e": _codes(matched["to"], entities)})
-    t = pa.table({"w": _codes(targets["work_id"], work_ids), "y": _codes(targets["from"], authors),
-                  "ci": _codes(targets["to"], institutions)}).join(ci_entity, keys="ci")
+    ci_entity = pa.table({"ci": to_codes(matched["from"], institutions), "e": to_codes(matched["to"], entities)})
+    t = pa.table({"w": to_codes(targets["work_id"], work_ids), "y": to_codes(targets["from"], authors),
+                  "ci": to_codes(targets["to"], institutions)}).join(ci_entity, keys="ci")
     t = t.group_by(["w", "y", "ci", "e"]).aggregate([([], "count_all")]).rename_columns(["w", "y", "ci", "e", "mt"])
 
     rows = s.join(t, keys="w")
