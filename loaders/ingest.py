@@ -42,7 +42,7 @@ from loaders.exposure_facts import exposure_facts
 from loaders.normalise import RecordError, WorkRows, involves, normalise_work
 from loaders.readers import Rejection, input_files, iter_records, manifest_counts
 from loaders.resolve import ProjectResolver
-from loaders.tie_summaries import tie_summaries
+from loaders.tie_summaries import direct_tie_tables
 from loaders.watchlist import entity_rows, subordinate_rows
 
 CHUNK_WORKS = 20_000
@@ -309,8 +309,8 @@ def registry_facts(institutions: pd.DataFrame, resolver: ProjectResolver) -> pd.
 
 def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver) -> dict:
     """Add the watchlist, institution matches, Dutch sectors, any missing end nodes, and
-    the tables derived from them: the ranked direct ties (`loaders.tie_summaries`) and
-    exposure's ties and China co-publications (`loaders.exposure_facts`).
+    the tables derived from them: the ranked direct ties and their works per year and field
+    (`loaders.tie_summaries`), and exposure's ties and China co-publications (`loaders.exposure_facts`).
 
     Institutions come back as a DataFrame (a few thousand rows at most); other tables
     keep their kind (DataFrame or Arrow table).
@@ -333,7 +333,8 @@ def enrich(frames: dict[str, pd.DataFrame | pa.Table], resolver: ProjectResolver
                 "alias": found.alias, "source": "; ".join(found.entity.sources),
             })
     frames["matches"] = pd.DataFrame(matches, columns=["from", "to", "rule", "alias", "source"])
-    frames["tie_summaries"] = tie_summaries(frames["affiliated_with"], frames["matches"], frames["works"])
+    frames["tie_summaries"], frames["tie_years"] = direct_tie_tables(
+        frames["affiliated_with"], frames["matches"], frames["works"], frames["institutions"])
     frames["tie_works"], frames["partner_works"] = exposure_facts(
         frames["affiliated_with"], frames["matches"], frames["works"], frames["institutions"])
     return frames

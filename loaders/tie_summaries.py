@@ -27,15 +27,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.schema import MAX_TIE_RANK
+from graph.schema import DERIVED_COUNTRY, MAX_TIE_RANK
 from loaders.arrow_codes import column_names, decoded, dictionary, is_in, to_codes, typed
 
-__all__ = ["MAX_RANK", "tie_summaries"]
+__all__ = ["MAX_RANK", "YEAR_COLUMNS", "direct_tie_tables", "tie_summaries"]
 
 #: ties kept per (institution, department, entity): `ties paths --k` up to this reads the summary
 MAX_RANK = MAX_TIE_RANK
 COLUMNS = ["from", "to", "department_id", "source_author_id", "target_author_id", "target_institution_id",
            "n_works", "first_year", "last_year", "tie_rank", "pair_rows"]
+YEAR_COLUMNS = ["from", "to", "department_id", "source_author_id", "target_author_id", "target_institution_id",
+                "year", "field", "n_works", "rows"]
 PAIR = ["ni", "dept", "e"]  # source institution, its department, watchlist entity (codes)
 
 
@@ -54,20 +56,41 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
     Rows are what ``direct_ties`` would return with no filters (one per work, author pair
     and pair of affiliation edges; a work with no Work row does not count), grouped by tie.
     """
+    found = _direct_rows(affiliations, matches, works)
+    return _empty() if found is None else _ranked(*found, max_rank)
+
+
+def direct_tie_tables(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame | pa.Table,
+                      works: pd.DataFrame | pa.Table, institutions: pd.DataFrame,
+                      country: str = DERIVED_COUNTRY) -> tuple[pd.DataFrame, pa.Table]:
+    """(`tie_summaries`, `tie_years`) from one join: the ranking over all years, and for the
+    institutions of `country` every tie's works and evidence rows per (year, field), from
+    which `ties paths` ranks the ties of any year or field window (`queries.ranked`)."""
+    found = _direct_rows(affiliations, matches, works)
+    if found is None:
+        return _empty(), _empty_years()
+    return _ranked(*found, MAX_RANK), _per_year(*found, institutions, country)
+
+
+def _direct_rows(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame | pa.Table,
+                 works: pd.DataFrame | pa.Table) -> tuple[pa.Table, dict[str, pa.Array]] | None:
+    """Every direct-tie row on codes (work, x, ni, dept, y, ci, e, rows, year, field), with
+    the dictionaries the codes index; None when there is none."""
     if not len(matches) or not len(affiliations):
-        return _empty()
+        return None
     text = pa.string()
     matched = typed(matches, {"from": text, "to": text})
     aff = typed(affiliations, {"from": text, "to": text, "work_id": text, "department_id": text})
     matched = decoded(matched)
     targets = decoded(aff.filter(is_in(aff["to"], matched["from"])))
     flags = {flag: pa.bool_() for flag in NOT_EVIDENCE if flag in column_names(works)}
-    work_rows = decoded(typed(works, {"id": text, "year": pa.int64(), **flags}))
+    fields = {"field": text} if "field" in column_names(works) else {}
+    work_rows = decoded(typed(works, {"id": text, "year": pa.int64(), **fields, **flags}))
     for flag in flags:  # retracted works and paratext are no evidence by default (TieQuery.include_retracted)
         work_rows = work_rows.filter(pc.invert(pc.fill_null(work_rows[flag], False)))
     work_rows = work_rows.filter(is_in(work_rows["id"], pc.unique(targets["work_id"])))
     if not work_rows.num_rows:
-        return _empty()
+        return None
     sources = decoded(aff.filter(is_in(aff["work_id"], work_rows["id"])))
     targets = targets.filter(is_in(targets["work_id"], work_rows["id"]))
 
@@ -76,9 +99,10 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
     institutions = dictionary(sources["to"], targets["to"])
     departments = dictionary(pc.fill_null(sources["department_id"], ""))
     entities = dictionary(matched["to"])
-    year_of = work_rows["year"].take(pc.index_in(work_ids, value_set=work_rows["id"]))
+    at = pc.index_in(work_ids, value_set=work_rows["id"])
+    year_of = work_rows["year"].take(at)
     year_of = pc.if_else(pc.equal(pc.fill_null(year_of, 0), 0), pa.scalar(None, pa.int64()), year_of)
-
+    field_of = work_rows["field"].take(at) if fields else pa.nulls(len(work_ids), text)
     # each side once per (work, people, units), with how many affiliation edges it stands for
     # (two raw strings for one institution on one work are two evidence rows)
     s = pa.table({"w": to_codes(sources["work_id"], work_ids), "x": to_codes(sources["from"], authors),
@@ -94,9 +118,17 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
     rows = s.join(t, keys="w")
     rows = rows.filter(pc.not_equal(rows["x"], rows["y"]))
     if not rows.num_rows:
-        return _empty()
+        return None
     rows = rows.append_column("rows", pc.multiply(rows["ms"].cast(pa.int64()), rows["mt"].cast(pa.int64())))
-    rows = rows.append_column("year", year_of.take(rows["w"]))
+    rows = rows.append_column("year", year_of.take(rows["w"])).append_column("field", field_of.take(rows["w"]))
+    return rows, {"authors": authors, "institutions": institutions, "departments": departments,
+                  "entities": entities}
+
+
+def _ranked(rows: pa.Table, names: dict[str, pa.Array], max_rank: int) -> pd.DataFrame:
+    """Each (institution, department, entity) pair's strongest `max_rank` ties."""
+    authors, institutions, departments, entities = (names[k] for k in ("authors", "institutions", "departments",
+                                                                         "entities"))
     ties = rows.group_by(PAIR + ["x", "y", "ci"]).aggregate([
         ([], "count_all"), ("rows", "sum"), ("year", "min"), ("year", "max")])
     ties = ties.rename_columns(PAIR + ["x", "y", "ci", "n_works", "rows", "first_year", "last_year"])
@@ -122,3 +154,31 @@ def tie_summaries(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame |
         "tie_rank": ties["tie_rank"], "pair_rows": ties["pair_rows"],
     })
     return out.to_pandas()
+
+
+def _empty_years() -> pa.Table:
+    return pa.table({name: pa.array([], pa.int64() if name in ("year", "n_works", "rows") else pa.string())
+                     for name in YEAR_COLUMNS})
+
+
+def _per_year(rows: pa.Table, names: dict[str, pa.Array], institutions: pd.DataFrame, country: str) -> pa.Table:
+    """The `tie_years` rows: per tie of a `country` institution, per (year, field), its works
+    and evidence rows. A year or field window sums them (`queries/tie_years_window.cypher`).
+    Unknown years are 0 and unknown fields empty, so every key column has a value."""
+    home = pa.array(institutions.loc[institutions["country"] == country, "id"].astype(str).tolist(), pa.string())
+    rows = rows.filter(is_in(names["institutions"].take(rows["ni"]), home))
+    if not rows.num_rows:
+        return _empty_years()
+    rows = rows.set_column(rows.schema.get_field_index("year"), "year", pc.fill_null(rows["year"], 0))
+    rows = rows.set_column(rows.schema.get_field_index("field"), "field", pc.fill_null(rows["field"], ""))
+    ties = rows.group_by(PAIR + ["x", "y", "ci", "year", "field"]).aggregate([([], "count_all"), ("rows", "sum")])
+    ties = ties.rename_columns(PAIR + ["x", "y", "ci", "year", "field", "n_works", "rows"])
+    ties = ties.take(pc.sort_indices(ties, sort_keys=[(c, "ascending") for c in
+                                                      PAIR + ["x", "y", "ci", "year", "field"]]))
+    return pa.table({
+        "from": names["institutions"].take(ties["ni"]), "to": names["entities"].take(ties["e"]),
+        "department_id": names["departments"].take(ties["dept"]),
+        "source_author_id": names["authors"].take(ties["x"]), "target_author_id": names["authors"].take(ties["y"]),
+        "target_institution_id": names["institutions"].take(ties["ci"]), "year": ties["year"],
+        "field": ties["field"], "n_works": ties["n_works"], "rows": ties["rows"],
+    })

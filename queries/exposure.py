@@ -9,9 +9,10 @@ unit, so neither the evidence rows nor the China co-publications (1.2 million ro
 1,000,000 works) leave the store. For Dutch units it reads the same figures from rows the
 loader derived (`loaders.exposure_facts`: `exposure_tie_works`, `exposure_partner_works`),
 because each live query joins two affiliations on a work, which LadybugDB cannot index: at
-1,000,000 works 12-17 s on the embedded store and 40-54 s on Neo4j, against 2.6-3.3 s. :func:`exposure_table` tabulates the same figures from
-evidence rows (the dashboard has them anyway); both go through one tabulation, and both
-stores give the same table (`tests/test_parity.py`, `tests/test_exposure.py`).
+1,000,000 works 12-17 s on the embedded store and 40-54 s on Neo4j, against 2.6-3.3 s
+embedded. :func:`exposure_table` tabulates the same figures from evidence rows (the
+dashboard has them anyway); both go through one tabulation, and both stores give the same
+table (`tests/test_parity.py`, `tests/test_exposure_counts.py`).
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ NAMED_QUERIES = [
     ("profile_institution_years", {"institution": "https://openalex.org/I98358874"}),
     ("profile_years", {}),
     ("tie_summaries", {}), ("tie_summaries", {"category": "", "country": ""}), ("tie_summary_count", {}),
+    ("tie_years_window", {}), ("tie_years_window", {"since": 2019, "category": ""}), ("tie_year_count", {}),
     ("career_corroboration", {"work_ids": ["https://openalex.org/W9900000003", "https://openalex.org/W9900000004"]}),
     ("name_counts", {"name_keys": ["author c1 test", "author test x1", "no such name"]}),
     ("direct_ties_between", {"target_authors": ["https://openalex.org/A90000000y1"],

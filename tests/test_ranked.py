@@ -22,7 +22,7 @@ from graph.ladybug_store import LadybugStore
 from loaders.tie_summaries import MAX_RANK, tie_summaries
 from queries.evidence import TieQuery, find_evidence
 from queries.paths import paths_report
-from queries.ranked import find_paths, summary_covers
+from queries.ranked import find_paths, summary_covers, years_cover
 from queries.registry import render
 from ties.config import Config
 
@@ -88,6 +88,15 @@ def test_no_watchlist_matches_give_an_empty_summary():
 ])
 def test_the_summary_answers_only_queries_without_a_window(query, covered):
     assert summary_covers(query) is covered
+
+
+@pytest.mark.parametrize("query, covered", [
+    (TieQuery(since=2015), True), (TieQuery(field="Engineering", k=MAX_RANK + 1), True),
+    (TieQuery(country="DE", since=2015), False), (TieQuery(country="", since=2015), False),
+    (TieQuery(include_retracted=True, since=2015), False), (TieQuery(kinds=("career",), since=2015), False),
+])
+def test_the_year_sums_answer_dutch_direct_ties_of_any_window(query, covered):
+    assert years_cover(query) is covered
 
 
 # -- the same report on both stores, from a generated corpus -------------------------------
@@ -159,17 +168,18 @@ def test_the_generated_corpus_exercises_the_ranking(generated_home):
 
 
 def test_a_store_loaded_without_summaries_ranks_from_the_evidence(generated_home, tmp_path):
-    """An older table set (no tie_summaries) must not look like "no ties"."""
+    """An older table set (no tie_summaries, no tie_years) must not look like "no ties"."""
     tables = tmp_path / "tables"
     shutil.copytree(Path(generated_home.tables_dir).resolve(), tables)
     (tables / "tie_summaries.parquet").unlink()
+    (tables / "tie_years.parquet").unlink()
     store = LadybugStore(tmp_path / "ladybug", queries=render)
     store.load(tables)
     try:
         query = TieQuery(kinds=("direct",))
         slow, fast = both_ways(store, query)
         assert fast == slow and orjson.loads(fast)["paths"]
-        assert store.run("tie_summary_count")[0]["ties"] == 0
+        assert store.run("tie_summary_count")[0]["ties"] == 0 and store.run("tie_year_count")[0]["ties"] == 0
     finally:
         store.close()
 

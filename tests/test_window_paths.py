@@ -1,13 +1,14 @@
 """Paths in a year or field window, and for more ties per pair than the tie summary keeps,
 give the report that ranking every evidence row gives, on both stores (issue 15).
 
-`queries.ranked.find_paths` answers these from the evidence (the summary ranks all years
-and keeps 10 ties per pair). Storing every tie split by (year, field) was tried: exact and
-about 10x faster for the direct part of a window on the embedded store, but 476,680 summary
-relationships at 100,000 works (12,409 today) and the Neo4j sync of them timed out (each
-relationship MERGE scans the institution-entity pair's others). These tests pin the
+`queries.ranked.find_paths` ranks the direct ties of these from the per-(year, field) sums
+the loader keeps for Dutch institutions (`tie_years`; the summary ranks all years and keeps
+10 ties per pair), and the evidence ranks the rest (another country: the query with
+``country=""``). An earlier attempt stored them for every country: 476,680 relationships at
+100,000 works, whose Neo4j sync timed out, each MERGE scanning the institution-entity pair's
+others; the first load now CREATEs them, and only Dutch ties are kept. These tests pin the
 windowed reports, including the dual-affiliation and career queries' LadybugDB forms
-against Neo4j's, for whichever way ranks them next.
+against Neo4j's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from graph.ladybug_store import LadybugStore
 from graph.schema import MAX_TIE_RANK
 from queries.evidence import TieQuery
-from queries.ranked import find_paths
+from queries.ranked import find_paths, years_cover
 from queries.registry import render
 from tests.test_ranked import both_ways  # the same two reports the ranking tests compare
 from ties.config import Config
@@ -65,6 +66,15 @@ def test_embedded_store_gives_the_windowed_report_of_every_evidence_row(window_h
     paths = orjson.loads(fast)["paths"]
     assert paths or query.since == 2030, "the generated corpus has ties in this window"
     assert all(query.since <= p["last_year"] and p["first_year"] <= query.until for p in paths)
+
+
+def test_windows_of_dutch_ties_are_ranked_from_the_year_sums(window_home):
+    """The tests above compare something: the generated corpus has per-year sums, and they
+    answer the windowed queries (all but the one from every country)."""
+    with LadybugStore(window_home.ladybug_dir, read_only=True, queries=render) as store:
+        assert store.run("tie_year_count")[0]["ties"] > 1000
+    covered = [q for q in QUERIES if years_cover(q.values[0] if hasattr(q, "values") else q)]
+    assert len(covered) == len(QUERIES) - 1
 
 
 @pytest.mark.neo4j
