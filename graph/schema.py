@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from graph.datafile import parse_yaml
 from graph.errors import ConfigError
 
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
@@ -150,7 +151,7 @@ def parse_schema(data: dict) -> Schema:
 def load_schema(path: Path = SCHEMA_PATH) -> Schema:
     """The shipped schema (cached: it is read on every command)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     return parse_schema(data)

@@ -36,6 +36,7 @@ from pathlib import Path
 import orjson
 import yaml
 
+from graph.datafile import parse_yaml
 from graph.errors import ConfigError, InputError
 
 __all__ = ["Mix", "CorpusSummary", "generate_works", "write_corpus", "FORMATS"]
@@ -142,7 +143,7 @@ def _cum(weights: list) -> list:
 def load_reference(path: Path = DATA_FILE) -> _Reference:
     """Read and check the reference data file; errors name the file and key."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read reference data: {exc}") from exc
     insts: dict[str, _Inst] = {}
