@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 #: up to this many values, a set per dictionary chunk is cheaper than decoding the column
 FEW_VALUES = 10_000
 
-__all__ = ["column_names", "decoded", "dictionary", "is_in", "to_codes", "typed"]
+__all__ = ["column_names", "country_ids", "decoded", "dictionary", "is_in", "to_codes", "typed"]
 
 
 def typed(table: pd.DataFrame | pa.Table, columns: dict[str, pa.DataType]) -> pa.Table:
@@ -67,3 +67,8 @@ def dictionary(*columns: pa.ChunkedArray) -> pa.Array:
 
 def to_codes(column: pa.ChunkedArray, dictionary: pa.Array) -> pa.ChunkedArray:
     return pc.index_in(column, value_set=dictionary)
+
+
+def country_ids(institutions: pd.DataFrame, country: str) -> pa.Array:
+    """The ids of the institutions of `country` (the enriched `institutions` table)."""
+    return pa.array(institutions.loc[institutions["country"] == country, "id"].astype(str).tolist(), pa.string())

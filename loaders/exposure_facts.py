@@ -23,12 +23,14 @@ The live queries stay, and tests pin the two to the same tables on both stores.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.schema import DERIVED_COUNTRY, PARTNER_COUNTRY
-from loaders.arrow_codes import column_names, decoded, is_in, typed
+from loaders.arrow_codes import column_names, country_ids, decoded, is_in, typed
+from loaders.tie_summaries import NOT_EVIDENCE
 
 __all__ = ["PARTNER_WORK_COLUMNS", "TIE_WORK_COLUMNS", "exposure_facts"]
 
@@ -36,8 +38,6 @@ TIE_WORK_COLUMNS = ["from", "to", "work_id", "source_author_id", "department_id"
                     "subfield", "direct", "dual", "retracted_or_paratext"]
 PARTNER_WORK_COLUMNS = ["from", "to", "work_id", "department_id", "department", "year", "field", "subfield"]
 _TEXT = pa.string()
-#: work flags that keep a work out of the default evidence (TieQuery.include_retracted)
-_NOT_EVIDENCE = ("is_retracted", "is_paratext")
 _FLAGS = ("direct", "dual", "retracted_or_paratext")
 
 
@@ -46,16 +46,12 @@ def _empty(columns: list[str]) -> pa.Table:
                                      pa.int64() if name == "year" else _TEXT) for name in columns})
 
 
-def _ids(institutions: pd.DataFrame, country: str) -> pa.Array:
-    return pa.array(institutions.loc[institutions["country"] == country, "id"].astype(str).tolist(), _TEXT)
-
-
 def _work_facts(works: pd.DataFrame | pa.Table) -> pa.Table:
     """id, year, field, subfield and one flag: retracted or paratext."""
-    flags = [flag for flag in _NOT_EVIDENCE if flag in column_names(works)]
+    flags = [flag for flag in NOT_EVIDENCE if flag in column_names(works)]
     rows = decoded(typed(works, {"id": _TEXT, "year": pa.int64(), "field": _TEXT, "subfield": _TEXT,
                                  **{flag: pa.bool_() for flag in flags}}))
-    excluded = pa.chunked_array([pa.array([False] * rows.num_rows, pa.bool_())])
+    excluded = pa.chunked_array([pa.array(np.zeros(rows.num_rows, bool))])
     for flag in flags:
         excluded = pc.or_(excluded, pc.fill_null(rows[flag], False))
     return pa.table({"work_id": rows["id"], "work_year": rows["year"],
@@ -75,12 +71,12 @@ def exposure_facts(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame 
         pa.table({"from": pa.array([], _TEXT), "to": pa.array([], _TEXT)})
     aff = typed(affiliations, {"from": _TEXT, "to": _TEXT, "work_id": _TEXT, "year": pa.int64(),
                                "department_id": _TEXT, "department": _TEXT})
-    home = decoded(aff.filter(is_in(aff["to"], _ids(institutions, country))))
+    home = decoded(aff.filter(is_in(aff["to"], country_ids(institutions, country))))
     home = home.set_column(home.schema.get_field_index("department_id"), "department_id",
                            pc.fill_null(home["department_id"], ""))
     home = home.set_column(home.schema.get_field_index("department"), "department",
                            pc.fill_null(home["department"], ""))
-    partners = pa.concat_arrays([_ids(institutions, partner), matched["from"].combine_chunks()])
+    partners = pa.concat_arrays([country_ids(institutions, partner), matched["from"].combine_chunks()])
     partner_aff = decoded(aff.filter(is_in(aff["to"], partners)).select(["from", "to", "work_id"]))
     facts = _work_facts(works)
     return _tie_works(home, partner_aff, matched, facts), _partner_works(home, partner_aff, facts)

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.schema import DERIVED_COUNTRY, MAX_TIE_RANK
-from loaders.arrow_codes import column_names, decoded, dictionary, is_in, to_codes, typed
+from loaders.arrow_codes import column_names, country_ids, decoded, dictionary, is_in, to_codes, typed
 
 __all__ = ["MAX_RANK", "YEAR_COLUMNS", "direct_tie_tables", "tie_summaries"]
 
@@ -165,8 +165,7 @@ def _per_year(rows: pa.Table, names: dict[str, pa.Array], institutions: pd.DataF
     """The `tie_years` rows: per tie of a `country` institution, per (year, field), its works
     and evidence rows. A year or field window sums them (`queries/tie_years_window.cypher`).
     Unknown years are 0 and unknown fields empty, so every key column has a value."""
-    home = pa.array(institutions.loc[institutions["country"] == country, "id"].astype(str).tolist(), pa.string())
-    rows = rows.filter(is_in(names["institutions"].take(rows["ni"]), home))
+    rows = rows.filter(is_in(names["institutions"].take(rows["ni"]), country_ids(institutions, country)))
     if not rows.num_rows:
         return _empty_years()
     rows = rows.set_column(rows.schema.get_field_index("year"), "year", pc.fill_null(rows["year"], 0))
