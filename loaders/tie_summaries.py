@@ -174,10 +174,16 @@ def _per_year(rows: pa.Table, names: dict[str, pa.Array], institutions: pd.DataF
     ties = ties.rename_columns(PAIR + ["x", "y", "ci", "year", "field", "n_works", "rows"])
     ties = ties.take(pc.sort_indices(ties, sort_keys=[(c, "ascending") for c in
                                                       PAIR + ["x", "y", "ci", "year", "field"]]))
+    # ids as dictionary arrays over the codes' own dictionaries: 2.4 million rows at 1,000,000
+    # works, whose six id columns as plain strings would hold about 500 MB during the load
+    def ids(codes: pa.ChunkedArray, dictionary: pa.Array) -> pa.ChunkedArray:
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk.cast(pa.int32()), dictionary)
+                                 for chunk in codes.chunks], pa.dictionary(pa.int32(), pa.string()))
+
     return pa.table({
-        "from": names["institutions"].take(ties["ni"]), "to": names["entities"].take(ties["e"]),
-        "department_id": names["departments"].take(ties["dept"]),
-        "source_author_id": names["authors"].take(ties["x"]), "target_author_id": names["authors"].take(ties["y"]),
-        "target_institution_id": names["institutions"].take(ties["ci"]), "year": ties["year"],
+        "from": ids(ties["ni"], names["institutions"]), "to": ids(ties["e"], names["entities"]),
+        "department_id": ids(ties["dept"], names["departments"]),
+        "source_author_id": ids(ties["x"], names["authors"]), "target_author_id": ids(ties["y"], names["authors"]),
+        "target_institution_id": ids(ties["ci"], names["institutions"]), "year": ties["year"],
         "field": ties["field"], "n_works": ties["n_works"], "rows": ties["rows"],
     })
