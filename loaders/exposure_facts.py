@@ -29,21 +29,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.schema import DERIVED_COUNTRY, PARTNER_COUNTRY
+from graph.tables import arrow_schema
 from loaders.arrow_codes import column_names, country_ids, decoded, is_in, typed
 from loaders.tie_summaries import NOT_EVIDENCE
 
-__all__ = ["PARTNER_WORK_COLUMNS", "TIE_WORK_COLUMNS", "exposure_facts"]
+__all__ = ["exposure_facts"]
 
-TIE_WORK_COLUMNS = ["from", "to", "work_id", "source_author_id", "department_id", "department", "year", "field",
-                    "subfield", "direct", "dual", "retracted_or_paratext"]
-PARTNER_WORK_COLUMNS = ["from", "to", "work_id", "department_id", "department", "year", "field", "subfield"]
 _TEXT = pa.string()
-_FLAGS = ("direct", "dual", "retracted_or_paratext")
-
-
-def _empty(columns: list[str]) -> pa.Table:
-    return pa.table({name: pa.array([], pa.bool_() if name in _FLAGS else
-                                     pa.int64() if name == "year" else _TEXT) for name in columns})
 
 
 def _work_facts(works: pd.DataFrame | pa.Table) -> pa.Table:
@@ -66,7 +58,7 @@ def exposure_facts(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFrame 
     `works` and `institutions` (with their country). A work with no Work row counts in
     neither (the live queries read the work's year, field and flags from it)."""
     if not len(affiliations) or not len(works):
-        return _empty(TIE_WORK_COLUMNS), _empty(PARTNER_WORK_COLUMNS)
+        return arrow_schema("tie_works").empty_table(), arrow_schema("partner_works").empty_table()
     matched = decoded(typed(matches, {"from": _TEXT, "to": _TEXT})) if len(matches) else \
         pa.table({"from": pa.array([], _TEXT), "to": pa.array([], _TEXT)})
     aff = typed(affiliations, {"from": _TEXT, "to": _TEXT, "work_id": _TEXT, "year": pa.int64(),
@@ -116,14 +108,10 @@ def _tie_works(home: pa.Table, partner_aff: pa.Table, matched: pa.Table, facts: 
     direct = sources.join(per_entity, keys="work_id", join_type="inner")
     direct = direct.filter(pc.or_(pc.greater(direct["y_count_distinct"], 1),
                                   pc.not_equal(direct["y_min"], direct["x"])))
-    direct = direct.select(keys).append_column("direct", pa.array(np.ones(direct.num_rows, bool)))
     dual = sources.join(targets.rename_columns(["work_id", "x", "ci", "entity"]), keys=["work_id", "x"],
                         join_type="inner")
-    dual = dual.filter(pc.not_equal(dual["ni"], dual["ci"])).select(keys)
-    dual = dual.append_column("dual", pa.array(np.ones(dual.num_rows, bool)))
-    ties = pa.concat_tables([direct.append_column("dual", pa.array(np.zeros(direct.num_rows, bool))),
-                             dual.select(keys).append_column("direct", pa.array(np.zeros(dual.num_rows, bool)))
-                             .append_column("dual", dual["dual"])])
+    dual = dual.filter(pc.not_equal(dual["ni"], dual["ci"]))
+    ties = pa.concat_tables([_flagged(direct.select(keys), direct=True), _flagged(dual.select(keys), direct=False)])
     ties = ties.group_by(keys).aggregate([("direct", "any"), ("dual", "any")])
     ties = ties.join(facts, keys="work_id", join_type="inner")
     out = pa.table({"from": ties["ni"], "to": ties["entity"], "work_id": ties["work_id"],
@@ -133,3 +121,9 @@ def _tie_works(home: pa.Table, partner_aff: pa.Table, matched: pa.Table, facts: 
                     "retracted_or_paratext": ties["retracted_or_paratext"]})
     return out
 
+
+def _flagged(rows: pa.Table, direct: bool) -> pa.Table:
+    """`rows` with the two flags: direct (and not dual), or dual (and not direct)."""
+    n = rows.num_rows
+    return rows.append_column("direct", pa.array(np.full(n, direct))) \
+        .append_column("dual", pa.array(np.full(n, not direct)))

@@ -28,16 +28,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.schema import DERIVED_COUNTRY, MAX_TIE_RANK
+from graph.tables import arrow_schema
 from loaders.arrow_codes import column_names, country_ids, decoded, dictionary, is_in, to_codes, typed
 
-__all__ = ["MAX_RANK", "YEAR_COLUMNS", "direct_tie_tables", "tie_summaries"]
+__all__ = ["MAX_RANK", "direct_tie_tables", "tie_summaries"]
 
 #: ties kept per (institution, department, entity): `ties paths --k` up to this reads the summary
 MAX_RANK = MAX_TIE_RANK
 COLUMNS = ["from", "to", "department_id", "source_author_id", "target_author_id", "target_institution_id",
            "n_works", "first_year", "last_year", "tie_rank", "pair_rows"]
-YEAR_COLUMNS = ["from", "to", "department_id", "source_author_id", "target_author_id", "target_institution_id",
-                "year", "field", "n_works", "rows"]
 PAIR = ["ni", "dept", "e"]  # source institution, its department, watchlist entity (codes)
 
 
@@ -68,7 +67,7 @@ def direct_tie_tables(affiliations: pd.DataFrame | pa.Table, matches: pd.DataFra
     which `ties paths` ranks the ties of any year or field window (`queries.ranked`)."""
     found = _direct_rows(affiliations, matches, works)
     if found is None:
-        return _empty(), _empty_years()
+        return _empty(), arrow_schema("tie_years").empty_table()
     return _ranked(*found, MAX_RANK), _per_year(*found, institutions, country)
 
 
@@ -156,18 +155,13 @@ def _ranked(rows: pa.Table, names: dict[str, pa.Array], max_rank: int) -> pd.Dat
     return out.to_pandas()
 
 
-def _empty_years() -> pa.Table:
-    return pa.table({name: pa.array([], pa.int64() if name in ("year", "n_works", "rows") else pa.string())
-                     for name in YEAR_COLUMNS})
-
-
 def _per_year(rows: pa.Table, names: dict[str, pa.Array], institutions: pd.DataFrame, country: str) -> pa.Table:
     """The `tie_years` rows: per tie of a `country` institution, per (year, field), its works
     and evidence rows. A year or field window sums them (`queries/tie_years_window.cypher`).
     Unknown years are 0 and unknown fields empty, so every key column has a value."""
     rows = rows.filter(is_in(names["institutions"].take(rows["ni"]), country_ids(institutions, country)))
     if not rows.num_rows:
-        return _empty_years()
+        return arrow_schema("tie_years").empty_table()
     rows = rows.set_column(rows.schema.get_field_index("year"), "year", pc.fill_null(rows["year"], 0))
     rows = rows.set_column(rows.schema.get_field_index("field"), "field", pc.fill_null(rows["field"], ""))
     ties = rows.group_by(PAIR + ["x", "y", "ci", "year", "field"]).aggregate([([], "count_all"), ("rows", "sum")])

@@ -69,16 +69,19 @@ def _ranking(store: GraphStore, q: TieQuery, filters: dict) -> list[dict] | None
     return None
 
 
-def strongest_direct_ties(store: GraphStore, q: TieQuery, summary: list[dict] | None = None) -> tuple[list[dict], int]:
+def _unit_filters(q: TieQuery) -> dict:
+    """The parameters that pick the source unit and the target entities."""
+    return {"country": q.country, "institution": q.institution, "department": q.department,
+            **target_params(q.target)}
+
+
+def strongest_direct_ties(store: GraphStore, q: TieQuery, summary: list[dict]) -> tuple[list[dict], int]:
     """The evidence rows of the direct ties `rank_paths` keeps for `q`, and how many direct
-    evidence rows there are in all (the report counts them). `summary`: the ranking to
-    read (:func:`_ranking`), the stored all-years one when not given."""
-    filters = {"country": q.country, "institution": q.institution, "department": q.department,
-               **target_params(q.target)}
+    evidence rows there are in all (the report counts them). `summary`: the stored ranking
+    that covers `q` (:func:`_ranking`), ordered by pair, strongest first."""
+    filters = _unit_filters(q)
     chosen: list[dict] = []
     total = 0
-    if summary is None:
-        summary = store.run("tie_summaries", filters)  # ordered by pair, then rank
     for _, ranked in groupby(summary, key=lambda r: (r["source_institution_id"], r["department_id"],
                                                      r["entity_id"])):
         ranked = list(ranked)
@@ -101,9 +104,7 @@ def find_paths(store: GraphStore, q: TieQuery, evidence: bool = False) -> dict:
     """The `ties paths` report for `q`: ``paths_report(find_evidence(store, q), ...)``,
     with the direct ties ranked by the store's summary, or its per-year sums for a window,
     when they cover the query."""
-    filters = {"country": q.country, "institution": q.institution, "department": q.department,
-               **target_params(q.target)}
-    summary = _ranking(store, q, filters) if "direct" in q.kinds else None
+    summary = _ranking(store, q, _unit_filters(q))
     if summary is None:
         rows = find_evidence(store, q)
         return paths_report(rows, q.filters(), k=q.k, min_works=q.min_works, evidence=evidence)
