@@ -3,7 +3,9 @@ stores, and the real Neo4j server (never a mock; never a silent skip under CI)."
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,22 @@ from ties.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def streamlit_components_scanned_once():
+    """Every new ``AppTest`` scans the metadata of every installed distribution for Streamlit
+    components (0.4 s each, a third of the dashboard tests' time). The installed packages do
+    not change during a session, so the scan's answer is kept after the first one."""
+    if "streamlit.testing.v1" not in sys.modules:  # no dashboard test was collected
+        yield
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
+    yield
+    manifest_scanner.scan_component_manifests = scan
 
 
 @pytest.fixture

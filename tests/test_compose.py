@@ -62,12 +62,14 @@ def spec() -> dict:
     return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
 
 
+@pytest.mark.process
 def test_compose_file_is_valid_with_a_dummy_env_file(compose_client, compose_copy):
     (compose_copy / ".env").write_text("NEO4J_PASSWORD=dummy-password-for-tests\n")
     done = _config(compose_client, compose_copy)
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.process
 def test_compose_file_refuses_to_run_without_a_password(compose_client, compose_copy):
     done = _config(compose_client, compose_copy)
     assert done.returncode != 0

@@ -402,6 +402,7 @@ def test_export_of_the_ticked_paths_only(app):
     assert any("paths-2" in c.value for c in at.caption)
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
 def test_stopping_ties_dashboard_stops_its_streamlit_child_and_frees_the_port(known_home, sig):
     """Before, a SIGTERM to `ties dashboard` (or `ties demo`) left Streamlit serving the port."""

@@ -201,6 +201,7 @@ def test_orphan_page_written_just_before_a_kill_is_adopted_not_fetched_again(tmp
     assert not list(again.out_dir.glob("*.tmp"))
 
 
+@pytest.mark.process
 def test_cli_killed_with_sigkill_mid_run_then_rerun_gives_the_same_pages(tmp_path):
     home = tmp_path / "home"
     with ReplayServer(works=500, api_key=KEY) as server:

@@ -67,7 +67,7 @@ def home(known_home, tmp_path) -> Path:
     (["paths", "--from-country", "Netherlands"], ["two-letter"]),
     (["exposure", "--from-country", " "], ["--from-country is empty"]),
     (["export", "--format", "md", "--out", "x.md", "--to", ""], ["--to is empty"]),
-    (["load", ""], ["empty"]),
+    pytest.param(["load", ""], ["empty"], marks=pytest.mark.process),
 ])
 def test_bad_option_values_are_refused_with_one_line(home, ties, args, words):
     run = ties_process if args[0] == "load" else ties  # `load` in a real process too
@@ -107,6 +107,7 @@ def test_a_damaged_table_set_is_named_in_one_line(home, ties, tmp_path, damage, 
     one_error_line(done, *words)
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("command", [["paths"], ["exposure"], ["brokers"],
                                      ["export", "--format", "md", "--out", "OUT"]])
 def test_random_bytes_in_the_embedded_store_are_one_line(home, tmp_path, command):
@@ -143,18 +144,21 @@ def test_ties_match_names_a_non_utf8_line_and_strips_control_characters(tmp_path
     assert done.returncode == 0 and b"\x1b" not in done.stdout and b"\x07" not in done.stdout
 
 
+@pytest.mark.process
 def test_ties_match_on_dev_zero_stops_at_the_line_bound(tmp_path):
     """Bounded memory: one line is read at most 10,000 bytes at a time (it grew to 4.4 GB)."""
     done = ties_process("match", "/dev/zero", home=tmp_path, timeout=60)
     one_error_line(done, "line 1", "longer than")
 
 
+@pytest.mark.process
 def test_ties_watchlist_update_on_a_non_utf8_file_is_one_line(tmp_path):
     latin = tmp_path / "list.csv"
     latin.write_bytes("name\nUniversit\u00e9 X\n".encode("latin-1"))
     one_error_line(ties_process("watchlist", "update", "--from", str(latin), home=tmp_path), "UTF-8", "line 2")
 
 
+@pytest.mark.process
 def test_the_dashboard_on_a_busy_port_is_an_error(tmp_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
