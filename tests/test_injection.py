@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shutil
 from pathlib import Path
 
 import orjson
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.errors import ConfigError, InputError, StoreError
-from graph.ladybug_store import LadybugStore
+from graph.ladybug_store import LadybugStore, plain_file_literal
 from loaders.ingest import ingest
 from queries.registry import load_query, render
 from tests.cli_runner import run_cli
@@ -148,6 +149,19 @@ def test_a_file_with_a_hostile_name_loads_like_any_other(tmp_path, monkeypatch, 
     assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
 
 
+@pytest.mark.parametrize("folder", ["it's home", "x' RETURN 1 //", "back\\slash", "new\nline"])
+def test_a_table_set_under_a_hostile_path_builds_the_same_store(known_home, known_local, tmp_path, folder):
+    """COPY names a table file in a string literal (LadybugDB binds no parameter for it); a
+    path that could end that literal is copied through Arrow instead, to the same store."""
+    tables = tmp_path / folder / "tables"
+    shutil.copytree(known_home.tables_dir, tables)
+    assert plain_file_literal(tables / "works.parquet") is None
+    with LadybugStore(tmp_path / folder / "ladybug", queries=render) as store:
+        assert store.load(tables) == known_local.counts()
+        ties = known_local.run("direct_ties", {"country": "NL"})
+        assert ties and store.run("direct_ties", {"country": "NL"}) == ties
+
+
 @pytest.mark.parametrize("name", HOSTILE + ["direct_ties.cypher", "../registry", "direct_ties; MATCH (n)"])
 def test_a_query_name_is_never_text_to_run(name):
     with pytest.raises(InputError, match="not a query name"):
@@ -199,7 +213,8 @@ CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE|UNWIND|COPY|DELETE|DETACH|RETURN|SET
 #: names that may be spliced into Cypher text: each comes from graph/schema.yaml
 #: (labels, relationship types, endpoints, property and key names, DDL pieces built from them)
 SCHEMA_NAMES = {"label", "node", "rel", "rtype", "end", "source", "target", "prop", "props", "option",
-                "cols", "ends", "keyed", "k", "n", "t", "LADYBUG_TYPES", "WRITE_VERBS"}
+                "cols", "ends", "keyed", "k", "n", "t", "LADYBUG_TYPES", "WRITE_VERBS",
+                "literal"}  # a file path's literal, from `plain_file_literal` only (tested below)
 DRIVER_CALLS = {"execute_query", "execute"}
 
 
